@@ -1,0 +1,39 @@
+# Every target creates .venv itself from the pinned requirements.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AS_OF ?=
+AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
+
+.PHONY: setup site build check test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/python -m generator check $(AS_OF_FLAG)
+
+build: $(STAMP)
+	$(BIN)/python -m generator build $(AS_OF_FLAG)
+
+site: build
+	$(BIN)/python -m generator serve --site-dir site
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
+
+test: $(STAMP)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_check.py
+
+clean:
+	rm -rf $(VENV) site build .pytest_cache

@@ -1,0 +1,105 @@
+"""Command line: the only module that touches argv, stdout, stderr and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import report
+from generator.findings import Severity
+from generator.pipeline import CheckResult, check
+
+
+class _ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"参数错误：{message}\n用 --help 查看用法。\n")
+        raise SystemExit(2)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> dt.date:
+    raise argparse.ArgumentTypeError(f"「{value}」不是日期，请写成 YYYY-MM-DD，如 2026-02-01")
+
+
+def _records_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"找不到记录文件夹「{value}」")
+    return path
+
+
+def _progress_printer() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done == total or done % 200 == 0:
+            sys.stderr.write(f"\r读取记录 {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def _add_records(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--records", type=_records_dir, default=Path("records"), help="记录文件夹（默认 records）"
+    )
+    parser.add_argument(
+        "--as-of", type=_date, default=None, help="按哪一天检查（默认今天，按 org.yaml 的时区）"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ChineseParser(
+        prog="python -m generator", description="中心组学习列席旁听记录：检查与站点生成"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_ChineseParser)
+
+    check_cmd = commands.add_parser("check", help="按方案检查全部记录")
+    _add_records(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check_cmd.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    return parser
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    result = check(args.records, args.as_of, _progress_printer())
+    if args.format == "json":
+        print(report.as_json(result))
+    elif args.format == "github":
+        print(report.as_github(result))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(report.step_summary(result))
+    else:
+        print(report.as_text(result))
+    return _exit_status(result, args.fail_on)
+
+
+def _exit_status(result: CheckResult, fail_on: str) -> int:
+    threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
+    return 1 if any(f.severity >= threshold for f in result.findings) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"check": _run_check}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断。\n")
+        return 130

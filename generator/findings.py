@@ -1,0 +1,157 @@
+"""The one finding type every stage reports problems with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @property
+    def chinese(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+# rule id -> severity; ids are fixed by ../shared/spec/rules.md and never change meaning.
+RULES: dict[str, Severity] = {
+    rule: Severity.ERROR
+    for rule in (
+        "file-encoding",
+        "file-too-large",
+        "yaml-syntax",
+        "yaml-duplicate-key",
+        "yaml-alias",
+        "schema",
+        "file-name",
+        "org-conflict",
+        "unknown-unit",
+        "unknown-group",
+        "group-not-linked",
+        "self-visit",
+        "visitor-not-leader",
+        "present-exceeds-members",
+        "duplicate-seq",
+        "filed-before-session",
+        "filed-in-future",
+        "calendar-uncovered",
+        # history (git) rules
+        "record-deleted",
+        "filed-record-changed",
+    )
+} | {
+    rule: Severity.WARNING
+    for rule in (
+        "arrangement-late",
+        "arrangement-missing",
+        "post-copy-late",
+        "post-copy-missing",
+        "audit-record-late",
+        "audit-record-missing",
+        "visit-report-late",
+        "visit-report-missing",
+        "attendance-low",
+        "attendance-missing",
+        "first-topic-missing",
+        "not-study-session",
+        "monthly-study-missing",
+        "group-audit-missing",
+        "invite-missing",
+        "visit-missing",
+        "filing-backdated",
+    )
+}
+
+# Short Chinese names of the rules, for report titles and the site.
+RULE_TITLES: dict[str, str] = {
+    "file-encoding": "文件编码不是 UTF-8",
+    "file-too-large": "文件过大",
+    "yaml-syntax": "YAML 格式错误",
+    "yaml-duplicate-key": "字段重复",
+    "yaml-alias": "使用了锚点或别名",
+    "schema": "字段内容不符合要求",
+    "file-name": "文件名或目录与内容不符",
+    "org-conflict": "组织信息自相矛盾",
+    "unknown-unit": "单位不存在",
+    "unknown-group": "列席旁听组不存在",
+    "group-not-linked": "列席旁听组不联系该单位",
+    "self-visit": "本单位列席本单位",
+    "visitor-not-leader": "列席人不是该单位书记或副书记",
+    "present-exceeds-members": "实到人数多于中心组人数",
+    "duplicate-seq": "年度学习次序重复",
+    "filed-before-session": "报送日期早于学习日期",
+    "filed-in-future": "报送日期晚于今天",
+    "calendar-uncovered": "节假日日历未覆盖该年份",
+    "record-deleted": "已报送的记录被删除",
+    "filed-record-changed": "已报送内容被修改",
+    "arrangement-late": "安排表报送迟了",
+    "arrangement-missing": "安排表未报送",
+    "post-copy-late": "安排表报宣传部迟了",
+    "post-copy-missing": "安排表未报宣传部",
+    "audit-record-late": "列席旁听记录表报送迟了",
+    "audit-record-missing": "列席旁听记录表未报送",
+    "visit-report-late": "列席情况书面报告迟了",
+    "visit-report-missing": "列席情况书面报告未报送",
+    "attendance-low": "参加率不足",
+    "attendance-missing": "未填实到人数",
+    "first-topic-missing": "未落实“第一议题”",
+    "not-study-session": "以其他会议代替中心组学习",
+    "monthly-study-missing": "当月未开展中心组学习",
+    "group-audit-missing": "本学期未列席旁听",
+    "invite-missing": "本学期未邀请其他单位列席",
+    "visit-missing": "本学期未列席其他单位",
+    "filing-backdated": "报送日期早于提交日期",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    file: str | None
+    line: int | None
+    message: str
+    unit: str | None = None
+    group: str | None = None
+    semester: str | None = None
+    month: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule]
+
+    def sort_key(self) -> tuple:
+        return (
+            self.file is None,
+            self.file or "",
+            self.line or 0,
+            -self.severity,
+            self.rule,
+            self.unit or "",
+            self.group or "",
+            self.semester or "",
+            self.month or "",
+            self.message,
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "file": self.file,
+            "line": self.line,
+            "unit": self.unit,
+            "group": self.group,
+            "semester": self.semester,
+            "month": self.month,
+            "message": self.message,
+        }
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(set(findings), key=Finding.sort_key)

@@ -1,0 +1,586 @@
+"""The plan's rules (../shared/spec/rules.md) applied to validated records.
+
+`evaluate` returns the findings and, for the site, the status of every filing
+and every quota, so that the checker and the pages can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+
+from generator.deadlines import CalendarUncovered, WorkCalendar
+from generator.findings import Finding
+from generator.model import Org, Semester, Session, Unit
+from generator.records import RecordSet
+
+
+class Status(StrEnum):
+    ON_TIME = "on_time"  # filed by the due date
+    LATE = "late"  # filed after the due date
+    MISSING = "missing"  # due date passed, nothing filed
+    PENDING = "pending"  # not filed, not yet due
+    UNKNOWN = "unknown"  # due date cannot be computed (calendar uncovered)
+
+    @property
+    def chinese(self) -> str:
+        return {
+            "on_time": "按时",
+            "late": "迟报",
+            "missing": "逾期未报",
+            "pending": "未到期",
+            "unknown": "无法计算",
+        }[self.value]
+
+
+FILING_LABELS = {
+    "arrangement": "学习安排报送表（报联系校领导）",
+    "post_copy": "学习安排报送表（会后报党委宣传部）",
+    "audit_record": "列席旁听记录表",
+    "visit_report": "列席情况书面报告",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """One piece of paperwork a session owes, with its due date and status."""
+
+    session: Session
+    kind: str  # arrangement | post_copy | audit_record | visit_report
+    due: dt.date | None
+    filed: dt.date | None
+    status: Status
+    group: str | None = None  # for audit_record
+    visiting_unit: str | None = None  # for visit_report
+
+    @property
+    def label(self) -> str:
+        return FILING_LABELS[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """A period obligation: monthly study, group audit, invitation, visit."""
+
+    rule: str  # the rule that fires when it is not met
+    unit: str
+    semester: str
+    status: Status  # ON_TIME (met), MISSING (period ended unmet), PENDING (period open)
+    count: int
+    group: str | None = None
+    month: str | None = None
+
+
+@dataclass(slots=True)
+class Evaluation:
+    today: dt.date
+    findings: list[Finding] = field(default_factory=list)
+    filings: list[Filing] = field(default_factory=list)
+    quotas: list[Quota] = field(default_factory=list)
+
+
+def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
+    """Every rule over every session and period; findings include the earlier stages'."""
+    result = Evaluation(today, findings=list(records.findings))
+    sessions = records.sessions
+    result.findings.extend(_duplicate_seq(sessions))
+    for session in sessions:
+        result.findings.extend(_org_free_checks(session, records.org, today))
+    org = records.org
+    if org is None:
+        return result
+    calendar = WorkCalendar(org.holidays, org.workdays)
+    for session in sessions:
+        result.findings.extend(_org_checks(session, org))
+        findings, filings = _session_rules(session, org, calendar, today)
+        result.findings.extend(findings)
+        result.filings.extend(filings)
+    quotas = list(_quotas(sessions, org, today))
+    result.quotas = quotas
+    result.findings.extend(_quota_findings(quotas, org))
+    return result
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _duplicate_seq(sessions: list[Session]) -> Iterable[Finding]:
+    first: dict[tuple[str, int, int], Session] = {}
+    for session in sessions:  # sorted by date, then path
+        key = (session.unit, session.date.year, session.year_seq)
+        if key in first:
+            earlier = first[key]
+            yield Finding(
+                "duplicate-seq",
+                session.path,
+                session.line("year_seq"),
+                f"「年度学习次序」（year_seq）{session.year_seq} 与 {earlier.path} 重复："
+                f"同一单位同一年的学习次序不能相同。请改为本年度实际的第几次学习。",
+                unit=session.unit,
+                semester=None,
+            )
+        else:
+            first[key] = session
+
+
+def _filing_dates(session: Session) -> Iterable[tuple[dt.date | None, tuple[str | int, ...], str]]:
+    yield session.arrangement_filed, ("filed", "arrangement"), "安排表报送日期"
+    yield session.post_copy_filed, ("filed", "post_copy"), "安排表报宣传部日期"
+    for audit in session.audits:
+        yield (
+            audit.filed,
+            ("audits", audit.index, "filed"),
+            f"列席旁听组「{audit.group}」的记录表报送日期",
+        )
+    for visitor in session.visitors:
+        yield (
+            visitor.report_filed,
+            ("visitors", visitor.index, "report_filed"),
+            f"{visitor.name}的列席情况报告日期",
+        )
+
+
+def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Iterable[Finding]:
+    semester = _semester_id(org, session.date)
+    scope = {"unit": session.unit, "semester": semester}
+    if session.present is not None and session.present > session.members:
+        yield Finding(
+            "present-exceeds-members",
+            session.path,
+            session.line("present"),
+            f"「实到人数」{session.present} 多于「中心组人数」{session.members}。请核对后改正其中一个。",
+            **scope,
+        )
+    for filed, path, what in _filing_dates(session):
+        if filed is None:
+            continue
+        if path[-1] != "arrangement" and filed < session.date:
+            yield Finding(
+                "filed-before-session",
+                session.path,
+                session.line(*path),
+                f"{what} {filed} 早于学习日期 {session.date}：学习之后才能报送。请写实际报送的日期。",
+                **scope,
+            )
+        if filed > today:
+            yield Finding(
+                "filed-in-future",
+                session.path,
+                session.line(*path),
+                f"{what} {filed} 晚于今天（{today}）。请写实际报送的日期；还没报送就先不写这一项。",
+                **scope,
+            )
+
+
+def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
+    semester = _semester_id(org, session.date)
+    scope = {"unit": session.unit, "semester": semester}
+    known_unit = session.unit in org.units
+    if not known_unit:
+        yield Finding(
+            "unknown-unit",
+            session.path,
+            session.line("unit"),
+            f"单位编号「{session.unit}」不在 org.yaml 的 units 里。请检查拼写"
+            f"（现有：{_id_list(org.units)}），或请党委宣传部先在 org.yaml 添加该单位。",
+            **scope,
+        )
+    for audit in session.audits:
+        if audit.group not in org.groups:
+            yield Finding(
+                "unknown-group",
+                session.path,
+                session.line("audits", audit.index, "group"),
+                f"列席旁听组「{audit.group}」不在 org.yaml 的 groups 里。请检查编号"
+                f"（现有：{_id_list(org.groups)}）。",
+                group=audit.group,
+                **scope,
+            )
+        elif known_unit and org.group_of_unit.get(session.unit) != audit.group:
+            linked = org.group_of_unit.get(session.unit)
+            yield Finding(
+                "group-not-linked",
+                session.path,
+                session.line("audits", audit.index, "group"),
+                f"列席旁听组「{audit.group}」不联系本单位"
+                + (f"，联系本单位的是「{linked}」" if linked else "")
+                + "。请核对旁听组编号。",
+                group=audit.group,
+                **scope,
+            )
+    for visitor in session.visitors:
+        where = ("visitors", visitor.index)
+        if visitor.unit not in org.units:
+            yield Finding(
+                "unknown-unit",
+                session.path,
+                session.line(*where, "unit"),
+                f"列席人{visitor.name}所在单位「{visitor.unit}」不在 org.yaml 的 units 里。"
+                f"请检查编号（现有：{_id_list(org.units)}）。",
+                **scope,
+            )
+        elif visitor.unit == session.unit:
+            yield Finding(
+                "self-visit",
+                session.path,
+                session.line(*where, "unit"),
+                f"列席人{visitor.name}来自本单位「{visitor.unit}」。visitors 只记其他单位来列席的"
+                "书记或副书记；本单位人员不用写在这里。",
+                **scope,
+            )
+        elif not org.units[visitor.unit].holds_role(visitor.name, visitor.role):
+            unit = org.units[visitor.unit]
+            deputies = "、".join(unit.deputy_secretaries) or "（未登记）"
+            yield Finding(
+                "visitor-not-leader",
+                session.path,
+                session.line(*where, "name"),
+                f"{visitor.name}不是「{unit.name}」的{visitor.role}。按 org.yaml，该单位书记是"
+                f"{unit.secretary}，副书记是{deputies}。请核对姓名和职务（role）；"
+                "只有书记、副书记列席才计入邀请和列席次数。",
+                **scope,
+            )
+
+
+def _id_list(items: dict[str, object]) -> str:
+    names = sorted(items)
+    return "、".join(names[:12]) + ("等" if len(names) > 12 else "")
+
+
+# ---------------------------------------------------------------- per-session warnings
+
+
+def _session_rules(
+    session: Session, org: Org, calendar: WorkCalendar, today: dt.date
+) -> tuple[list[Finding], list[Filing]]:
+    semester = _semester_id(org, session.date)
+    findings: list[Finding] = []
+    filings: list[Filing] = []
+    uncovered: set[int] = set()
+
+    def warn(rule: str, line: int | None, message: str, group: str | None = None) -> None:
+        findings.append(
+            Finding(
+                rule, session.path, line, message, unit=session.unit, group=group, semester=semester
+            )
+        )
+
+    def due(kind: str) -> dt.date | None:
+        deadline = org.deadlines[kind]
+        try:
+            if kind == "arrangement":
+                return calendar.due_before(session.date, deadline)
+            return calendar.due_after(session.date, deadline)
+        except CalendarUncovered as gap:
+            uncovered.add(gap.year)
+            return None
+
+    if not session.is_study:
+        if session.date <= today:
+            warn(
+                "not-study-session",
+                session.line("kind"),
+                f"这次是「{session.kind}」，不是中心组学习。方案要求防止以党政联席会、党组织会议等"
+                "其他会议代替中心组学习；它不计入每月学习。请另行安排中心组学习。",
+            )
+        return findings, filings
+
+    def judge(kind: str, filed: dt.date | None) -> tuple[dt.date | None, Status]:
+        due_date = due(kind)
+        if due_date is None:
+            return None, Status.UNKNOWN
+        if filed is not None:
+            return due_date, Status.ON_TIME if filed <= due_date else Status.LATE
+        return due_date, Status.MISSING if due_date < today else Status.PENDING
+
+    days = {kind: org.deadlines[kind] for kind in org.deadlines}
+
+    def span(kind: str) -> str:
+        unit = "个工作日" if days[kind].count == "workday" else "天"
+        return f"{days[kind].days} {unit}"
+
+    # 附件1: the arrangement form, due N days before — planned sessions included.
+    due_date, status = judge("arrangement", session.arrangement_filed)
+    filings.append(Filing(session, "arrangement", due_date, session.arrangement_filed, status))
+    if status is Status.LATE:
+        warn(
+            "arrangement-late",
+            session.line("filed", "arrangement"),
+            f"学习安排报送表 {session.arrangement_filed} 才报送，应在学习前 {span('arrangement')}"
+            f"（最晚 {due_date}）报联系校领导。以后请提前报送。",
+        )
+    elif status is Status.MISSING:
+        warn(
+            "arrangement-missing",
+            session.line("filed", key=True) if _has(session, "filed") else None,
+            f"学习安排报送表最晚应在 {due_date}报联系校领导，至今没有报送记录。"
+            "报送后请在 filed 下写 arrangement: 报送日期。",
+        )
+
+    if session.date > today:
+        findings.extend(_calendar_findings(session, uncovered, semester))
+        return findings, filings
+
+    due_date, status = judge("post_copy", session.post_copy_filed)
+    post_copy_due = due_date
+    filings.append(Filing(session, "post_copy", due_date, session.post_copy_filed, status))
+    if status is Status.LATE:
+        warn(
+            "post-copy-late",
+            session.line("filed", "post_copy"),
+            f"安排表 {session.post_copy_filed} 才报党委宣传部，应在学习后 {span('post_copy')}内"
+            f"（最晚 {due_date}）报送。",
+        )
+    elif status is Status.MISSING:
+        warn(
+            "post-copy-missing",
+            session.line("filed", key=True) if _has(session, "filed") else None,
+            f"安排表最晚应在 {due_date}（学习后 {span('post_copy')}内）报党委宣传部，至今没有报送记录。"
+            "报送后请在 filed 下写 post_copy: 报送日期。",
+        )
+
+    for audit in session.audits:
+        due_date, status = judge("audit_record", audit.filed)
+        filings.append(
+            Filing(session, "audit_record", due_date, audit.filed, status, group=audit.group)
+        )
+        if status is Status.LATE:
+            warn(
+                "audit-record-late",
+                session.line("audits", audit.index, "filed"),
+                f"列席旁听组「{audit.group}」的列席旁听记录表 {audit.filed} 才送交党委宣传部，"
+                f"应在旁听后 {span('audit_record')}内（最晚 {due_date}）送交。",
+                group=audit.group,
+            )
+        elif status is Status.MISSING:
+            warn(
+                "audit-record-missing",
+                session.line("audits", audit.index),
+                f"列席旁听组「{audit.group}」的列席旁听记录表最晚应在 {due_date}送交党委宣传部，"
+                "至今没有报送。送交后请填写主要情况（findings）、问题和建议（problems）和报送日期（filed）。",
+                group=audit.group,
+            )
+
+    for visiting_unit, visitors in _visits_owing_reports(session, org).items():
+        filed_dates = [v.report_filed for v in visitors if v.report_filed is not None]
+        filed = min(filed_dates) if filed_dates else None
+        due_date, status = judge("visit_report", filed)
+        filings.append(
+            Filing(session, "visit_report", due_date, filed, status, visiting_unit=visiting_unit)
+        )
+        name = org.units[visiting_unit].name
+        if status is Status.LATE:
+            counted = next(v for v in visitors if v.report_filed == filed)
+            warn(
+                "visit-report-late",
+                session.line("visitors", counted.index, "report_filed"),
+                f"{name}列席后的书面报告 {filed} 才报党委宣传部，应在列席后 {span('visit_report')}内"
+                f"（最晚 {due_date}）报送。",
+            )
+        elif status is Status.MISSING:
+            warn(
+                "visit-report-missing",
+                session.line("visitors", visitors[0].index),
+                f"{name}列席后最晚应在 {due_date}把列席旁听情况书面报党委宣传部，至今没有报送。"
+                "报送后请在该列席人下写 report_filed: 报送日期。",
+            )
+
+    if session.present is None:
+        if post_copy_due is not None and post_copy_due < today:
+            warn(
+                "attendance-missing",
+                session.line("members"),
+                "学习已结束，还没有填写「实到人数」（present）。请补上实际参加的中心组成员人数。",
+            )
+    elif Fraction(session.present, session.members) < Fraction(str(org.attendance_threshold)):
+        warn(
+            "attendance-low",
+            session.line("present"),
+            f"中心组成员参加率 {session.present}/{session.members}"
+            f"（{session.present / session.members:.0%}）低于 {org.attendance_threshold:.0%}。"
+            "请在问题和建议中说明原因并督促缺席成员补学。",
+        )
+    if not any(topic.first_topic for topic in session.topics):
+        warn(
+            "first-topic-missing",
+            session.line("topics", key=True),
+            "没有一项学习内容标为“第一议题”（first_topic: true）。方案要求落实“第一议题”："
+            "请把学习习近平总书记重要讲话重要指示精神的那一项标上 first_topic: true。",
+        )
+    findings.extend(_calendar_findings(session, uncovered, semester))
+    return findings, filings
+
+
+def _has(session: Session, key: str) -> bool:
+    data = session.document.data
+    return isinstance(data, dict) and key in data
+
+
+def _calendar_findings(
+    session: Session, uncovered: set[int], semester: str | None
+) -> Iterable[Finding]:
+    for year in sorted(uncovered):
+        yield (
+            Finding(
+                "calendar-uncovered",
+                session.path,
+                session.line("date"),
+                f"按工作日计算期限需要 {year} 年的节假日安排，但节假日日历还没有 {year} 年的数据。"
+                f"请更新 chinesecalendar 软件包，或由党委宣传部在 org.yaml 的 holidays 中列出 {year} 年的放假日期。",
+                unit=session.unit,
+                semester=semester,
+            )
+        )
+
+
+def _visits_owing_reports(session: Session, org: Org) -> dict[str, list]:
+    """Visitors from other known units whose role checks out, grouped by their unit."""
+    by_unit: dict[str, list] = defaultdict(list)
+    for visitor in session.visitors:
+        unit = org.units.get(visitor.unit)
+        if (
+            unit is None
+            or unit.id == session.unit
+            or not unit.holds_role(visitor.name, visitor.role)
+        ):
+            continue
+        by_unit[visitor.unit].append(visitor)
+    return dict(by_unit)
+
+
+# ---------------------------------------------------------------- period quotas
+
+
+def _semester_id(org: Org | None, day: dt.date) -> str | None:
+    if org is None:
+        return None
+    semester = org.semester_of(day)
+    return semester.id if semester else None
+
+
+def _month_end(month: str) -> dt.date:
+    year, number = int(month[:4]), int(month[5:])
+    first_of_next = dt.date(year + number // 12, number % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def _quotas(sessions: list[Session], org: Org, today: dt.date) -> Iterable[Quota]:
+    held = [s for s in sessions if s.is_study and s.date <= today]
+    studied: dict[tuple[str, str], int] = defaultdict(int)
+    for session in held:
+        studied[(session.unit, session.date.strftime("%Y-%m"))] += 1
+    months_seen: set[str] = set()
+    for semester in org.semesters:
+        for month in semester.months():
+            if month in semester.exempt_months or month in months_seen:
+                continue
+            months_seen.add(month)
+            ended = _month_end(month) < today
+            for unit_id in org.units:
+                count = studied[(unit_id, month)]
+                yield Quota(
+                    "monthly-study-missing",
+                    unit_id,
+                    semester.id,
+                    _period_status(count, ended),
+                    count,
+                    month=month,
+                )
+        yield from _semester_quotas(semester, held, org, today)
+
+
+def _period_status(count: int, ended: bool) -> Status:
+    if count:
+        return Status.ON_TIME
+    return Status.MISSING if ended else Status.PENDING
+
+
+def _semester_quotas(
+    semester: Semester, held: list[Session], org: Org, today: dt.date
+) -> Iterable[Quota]:
+    ended = semester.end < today
+    in_term = [s for s in held if semester.contains(s.date)]
+    audits: dict[tuple[str, str], int] = defaultdict(int)
+    invited: dict[str, int] = defaultdict(int)
+    visited: dict[str, int] = defaultdict(int)
+    for session in in_term:
+        for audit in session.audits:
+            audits[(audit.group, session.unit)] += 1
+        host = org.units.get(session.unit)
+        if host is None or not host.owes_visits:
+            continue
+        for visitor in session.visitors:
+            guest = org.units.get(visitor.unit)
+            if _counts_as_leader_visit(guest, host, visitor.name, visitor.role):
+                invited[host.id] += 1
+                visited[guest.id] += 1  # type: ignore[union-attr]
+    for unit_id, unit in org.units.items():
+        group = org.group_of_unit.get(unit_id)
+        if group is not None:
+            count = audits[(group, unit_id)]
+            yield Quota(
+                "group-audit-missing",
+                unit_id,
+                semester.id,
+                _period_status(count, ended),
+                count,
+                group=group,
+            )
+        if unit.owes_visits:
+            count = invited[unit_id]
+            yield Quota("invite-missing", unit_id, semester.id, _period_status(count, ended), count)
+            count = visited[unit_id]
+            yield Quota("visit-missing", unit_id, semester.id, _period_status(count, ended), count)
+
+
+def _counts_as_leader_visit(guest: Unit | None, host: Unit, name: str, role: str) -> bool:
+    return (
+        guest is not None
+        and guest.id != host.id
+        and guest.owes_visits
+        and guest.holds_role(name, role)
+    )
+
+
+def _quota_findings(quotas: list[Quota], org: Org) -> Iterable[Finding]:
+    names = {s.id: s.name for s in org.semesters}
+    for quota in quotas:
+        if quota.status is not Status.MISSING:
+            continue
+        unit = org.units[quota.unit]
+        semester = names[quota.semester]
+        if quota.rule == "monthly-study-missing":
+            message = (
+                f"{unit.name} {quota.month[:4]}年{int(quota.month[5:])}月没有开展中心组学习"  # type: ignore[index]
+                "（党政联席会等其他会议不计入）。方案要求每月学习；如已学习，请补交当次记录。"
+            )
+        elif quota.rule == "group-audit-missing":
+            group = org.groups[quota.group]  # type: ignore[index]
+            message = (
+                f"{semester}，列席旁听组「{group.id}」（组长{group.leader.name}）没有列席旁听"
+                f"{unit.name}的中心组学习。方案要求每组每学期对所联系单位至少列席旁听 1 次。"
+            )
+        elif quota.rule == "invite-missing":
+            message = (
+                f"{semester}，{unit.name}没有邀请其他基层党委（党总支）的书记或副书记列席本单位中心组学习。"
+                "方案要求每学期至少邀请 1 次。"
+            )
+        else:
+            message = (
+                f"{semester}，{unit.name}的书记、副书记没有列席其他基层党委（党总支）的中心组学习。"
+                "方案要求每学期至少列席 1 次。"
+            )
+        yield Finding(
+            quota.rule,
+            None,
+            None,
+            message,
+            unit=quota.unit,
+            group=quota.group,
+            semester=quota.semester,
+            month=quota.month,
+        )

@@ -1,0 +1,227 @@
+"""JSON Schema validation, with every error said in Chinese by the field's form label."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path as FsPath
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from generator.yamlio import Document
+
+SCHEMA_DIR = FsPath(__file__).resolve().parent.parent / "schemas"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+_format_checker = FormatChecker(formats=())
+
+
+@_format_checker.checks("date", raises=ValueError)
+def _is_real_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_DATE.fullmatch(value)) and bool(dt.date.fromisoformat(value))
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    line: int | None
+    message: str
+
+
+@cache
+def load_schema(name: str) -> dict:
+    with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name), format_checker=_format_checker)
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    while "$ref" in schema and schema["$ref"].startswith("#/$defs/"):
+        merged = dict(root["$defs"][schema["$ref"].removeprefix("#/$defs/")])
+        merged.update({k: v for k, v in schema.items() if k != "$ref"})
+        schema = merged
+    return schema
+
+
+def _subschemas(root: dict, path: Sequence[str | int]) -> Iterator[tuple[str | int, dict]]:
+    schema = _resolve(root, root)
+    for step in path:
+        if isinstance(step, int):
+            schema = _resolve(schema.get("items", {}), root)
+        else:
+            schema = _resolve(schema.get("properties", {}).get(step, {}), root)
+        yield step, schema
+
+
+def label(root: dict, path: Sequence[str | int]) -> str:
+    """「列席旁听记录（第1条）› 记录表报送日期」: the form's words for a data path."""
+    parts: list[str] = []
+    for step, schema in _subschemas(root, path):
+        if isinstance(step, int):
+            if parts:
+                parts[-1] = f"{parts[-1]}（第{step + 1}条）"
+            continue
+        parts.append(schema.get("title") or str(step))
+    return " › ".join(parts) if parts else "文件内容"
+
+
+def _field(root: dict, path: Sequence[str | int]) -> str:
+    key = next((s for s in reversed(path) if isinstance(s, str)), None)
+    return f"「{label(root, path)}」" + (f"（{key}）" if key else "")
+
+
+_PATTERN_HINTS: dict[str, str] = {
+    "^([01]?[0-9]|2[0-3]):[0-5][0-9]$": "应写成 14:30 或 9:30 这样的时间（英文冒号，时 0–23，分 00–59）",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "应写成 2025-10-15 这样的日期（四位年-两位月-两位日）",
+    "^[a-z][a-z0-9-]{1,31}$": "应是 org.yaml 里的编号：小写字母开头，只含小写字母、数字和 -，如 kjxy",
+    "^[0-9]{4}-(0[1-9]|1[0-2])$": "应写成 2026-01 这样的月份",
+}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "映射" if isinstance(value, dict) else "列表"
+    text = str(value)
+    return f"「{text[:40]}{'…' if len(text) > 40 else ''}」"
+
+
+_TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "object": "“字段: 值”的映射",
+    "array": "列表（每项以“- ”开头）",
+}
+
+
+def _error_problems(
+    error: ValidationError, root: dict, document: Document
+) -> Iterator[SchemaProblem]:
+    path = list(error.absolute_path)
+    what = _field(root, path)
+    instance = error.instance
+    kind = error.validator
+    if kind == "required":
+        parent_line = document.line(path)
+        missing = [k for k in error.validator_value if k not in instance]
+        for key in missing:
+            where = f"{_field(root, path)}中" if path else ""
+            yield SchemaProblem(
+                parent_line,
+                f"{where}缺少必填字段{_field(root, [*path, key])}，请补上。",
+            )
+        return
+    if kind == "additionalProperties":
+        allowed = list(_resolve_at(root, path).get("properties", {}))
+        for key in instance:
+            if key in allowed:
+                continue
+            line = document.line([*path, key], key=True)
+            guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = (
+                f"是不是想写「{guess[0]}」（{label(root, [*path, guess[0]])}）？"
+                if guess
+                else f"这里可以写的字段有：{'、'.join(allowed)}。"
+            )
+            yield SchemaProblem(line, f"不认识的字段「{key}」。{hint}")
+        return
+    line = document.line(path)
+    if kind == "dependentRequired":
+        for trigger, needed in error.validator_value.items():
+            if trigger in instance:
+                absent = [k for k in needed if k not in instance]
+                names = "、".join(_field(root, [*path, k]) for k in absent)
+                yield SchemaProblem(
+                    line,
+                    f"{_field(root, [*path, trigger])}已填写，说明记录表已报送，"
+                    f"还需要填写{names}。",
+                )
+        return
+    if kind == "type":
+        expected = error.validator_value
+        names = "或".join(
+            _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
+        )
+        if not path and instance is None:
+            message = "文件是空的。请按填报指南写入一次学习的各个字段。"
+        elif not path:
+            message = (
+                f"文件内容应是“字段: 值”的映射，现在是{_shown(instance)}。请按填报指南的格式填写。"
+            )
+        else:
+            message = f"{what}应为{names}，现在是{_shown(instance)}。"
+        yield SchemaProblem(line, message)
+        return
+    if kind == "pattern":
+        hint = _PATTERN_HINTS.get(error.validator_value)
+        if hint is None and path and path[-1] == "phone":
+            hint = "应为电话号码，如 0931-1234567 或 13900000000（只写数字和 -）"
+        hint = hint or "格式不对"
+        extra = ""
+        if isinstance(instance, str) and "：" in instance:
+            extra = "（注意：冒号要用英文半角“:”，不能用中文全角“：”）"
+        yield SchemaProblem(line, f"{what}写的是{_shown(instance)}，{hint}。{extra}")
+        return
+    if kind == "format":
+        yield SchemaProblem(
+            line, f"{what}写的是{_shown(instance)}，这一天不存在。请写成实际的日期，如 2025-10-15。"
+        )
+        return
+    if kind == "enum":
+        options = "、".join(str(v) for v in error.validator_value)
+        yield SchemaProblem(line, f"{what}写的是{_shown(instance)}，只能是：{options}。")
+        return
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        bound = error.validator_value
+        words = {
+            "minimum": f"不能小于 {bound}",
+            "exclusiveMinimum": f"应大于 {bound}",
+            "maximum": f"不能大于 {bound}",
+            "exclusiveMaximum": f"应小于 {bound}",
+        }[kind]
+        yield SchemaProblem(line, f"{what}写的是 {instance}，{words}。")
+        return
+    if kind == "minLength":
+        yield SchemaProblem(line, f"{what}不能为空，请填写。")
+        return
+    if kind == "maxLength":
+        yield SchemaProblem(line, f"{what}太长了，最多 {error.validator_value} 个字。")
+        return
+    if kind == "minItems":
+        yield SchemaProblem(line, f"{what}至少要写 {error.validator_value} 项。")
+        return
+    yield SchemaProblem(line, f"{what}不符合要求：{error.message}")
+
+
+def _resolve_at(root: dict, path: Sequence[str | int]) -> dict:
+    schema = _resolve(root, root)
+    for _, sub in _subschemas(root, path):
+        schema = sub
+    return schema
+
+
+def validate(name: str, document: Document) -> list[SchemaProblem]:
+    """All schema problems of one document, each with the line of the value."""
+    checker = validator(name)
+    root = load_schema(name)
+    problems: list[SchemaProblem] = []
+    for error in sorted(
+        checker.iter_errors(document.data), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        problems.extend(_error_problems(error, root, document))
+    return problems

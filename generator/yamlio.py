@@ -318,9 +318,10 @@ def node_line(root: Node | None, path: Sequence[str | int], *, key: bool = False
                 if isinstance(k, ScalarNode) and _scalar(k) == step:
                     key_node, child = k, v
                     break
-        elif isinstance(node, SequenceNode) and isinstance(step, int):
-            if 0 <= step < len(node.value):
-                child = node.value[step]
+        elif (
+            isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value)
+        ):
+            child = node.value[step]
         if child is None:
             return found.start_mark.line + 1
         node = found = child

@@ -6,11 +6,12 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path as FsPath
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from generator.yamlio import Document
@@ -43,6 +44,48 @@ def load_schema(name: str) -> dict:
 @cache
 def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), format_checker=_format_checker)
+
+
+def _as_draft7(node: object) -> object:
+    if isinstance(node, dict):
+        return {
+            ("dependencies" if key == "dependentRequired" else key): _as_draft7(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_as_draft7(item) for item in node]
+    return node
+
+
+@cache
+def _fast_validator(name: str) -> Callable[[object], object]:
+    """The same schema compiled to Python by fastjsonschema: a yes/no answer ten times
+    faster than jsonschema. Draft 2020-12's only keyword we use that fastjsonschema
+    lacks, dependentRequired, is draft-07's `dependencies` with a list."""
+    schema = _as_draft7(load_schema(name))
+    assert isinstance(schema, dict)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(
+        schema,
+        use_default=False,  # never fill in data
+        formats={"date": _fast_date},
+        detailed_exceptions=False,
+    )
+
+
+def _fast_date(value: str) -> bool:
+    try:
+        return _is_real_date(value)
+    except ValueError:
+        return False
+
+
+def is_valid(name: str, data: object) -> bool:
+    try:
+        _fast_validator(name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def _resolve(schema: dict, root: dict) -> dict:
@@ -217,6 +260,9 @@ def _resolve_at(root: dict, path: Sequence[str | int]) -> dict:
 
 def validate(name: str, document: Document) -> list[SchemaProblem]:
     """All schema problems of one document, each with the line of the value."""
+    if is_valid(name, document.data):
+        return []
+    # Only an invalid document pays for jsonschema, which explains every error.
     checker = validator(name)
     root = load_schema(name)
     problems: list[SchemaProblem] = []

@@ -66,7 +66,7 @@ class _NodeOnlyLoader(_Parser, BaseResolver):
     and typed by `_scalar` below, so YAML 1.1 surprises (sexagesimal 14:30,
     `no` as false, octal 0931, dates) never happen."""
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str | bytes) -> None:
         _Parser.__init__(self, stream)
         BaseResolver.__init__(self)
 
@@ -99,8 +99,6 @@ def _scalar(node: ScalarNode) -> object:
 
 
 def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -190,6 +188,7 @@ def parse(raw: bytes) -> Document:
     """Bytes → Document. Never raises for any input; problems are collected."""
     if len(raw) > MAX_BYTES:
         return too_large(len(raw))
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     text, problem = decode(raw)
     if text is None:
         return Document(None, None, [problem] if problem else [])
@@ -199,7 +198,8 @@ def parse(raw: bytes) -> Document:
         if problems:
             return Document(None, None, problems)
     try:
-        root = _NodeOnlyLoader(text).get_single_node()
+        # libyaml reads validated UTF-8 bytes faster than a Python str
+        root = _NodeOnlyLoader(raw).get_single_node()
     except yaml.MarkedYAMLError as err:
         return Document(None, None, [_syntax_problem(err)])
     except yaml.YAMLError as err:

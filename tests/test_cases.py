@@ -43,7 +43,10 @@ def test_case(case_file: Path, tmp_path: Path) -> None:
     records = _materialise(case_file.parent, spec, tmp_path)
     result = check(records, as_of)
     actual = [f.as_json() for f in result.findings]
-    expected = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()} for e in spec["expect"] or []]
+    expected = [
+        {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
+        for e in spec["expect"] or []
+    ]
     unmatched = list(actual)
     missing = []
     for entry in expected:

@@ -96,7 +96,12 @@ def test_broken_quote_is_a_syntax_error() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [b"[" * 200_000, b"- " * 300_000 + b"x", b"{a: " * 100_000, b"a:\n" + b"".join(b" " * i + b"b:\n" for i in range(1, 1200))],
+    [
+        b"[" * 200_000,
+        b"- " * 300_000 + b"x",
+        b"{a: " * 100_000,
+        b"a:\n" + b"".join(b" " * i + b"b:\n" for i in range(1, 1200)),
+    ],
 )
 def test_deep_nesting_is_refused_not_crashed(raw: bytes) -> None:
     problems = parse(raw).problems
@@ -137,7 +142,33 @@ def test_any_bytes_become_data_or_problems(raw: bytes) -> None:
 
 
 YAMLISH = st.lists(
-    st.sampled_from(["a", ":", " ", "\n", "-", "[", "]", "{", "}", "&x", "*x", '"', "'", "\t", "#", "?", "!", "|", ">", "1", "—", "\ufeff", "%"]),
+    st.sampled_from(
+        [
+            "a",
+            ":",
+            " ",
+            "\n",
+            "-",
+            "[",
+            "]",
+            "{",
+            "}",
+            "&x",
+            "*x",
+            '"',
+            "'",
+            "\t",
+            "#",
+            "?",
+            "!",
+            "|",
+            ">",
+            "1",
+            "—",
+            "\ufeff",
+            "%",
+        ]
+    ),
     max_size=80,
 ).map("".join)
 

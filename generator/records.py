@@ -278,8 +278,9 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
     line = source.document.line
     found: list[Finding] = []
 
-    def conflict(where: list[str | int], message: str, **scope: str | None) -> None:
-        found.append(Finding("org-conflict", source.path, line(where), message, **scope))
+    def conflict(where: list[str | int], message: str, unit: str | None = None) -> None:
+        # only `unit` is scoped: org-conflict is about the org file, not a group or term
+        found.append(Finding("org-conflict", source.path, line(where), message, unit=unit))
 
     for section, word in (("units", "单位"), ("groups", "列席旁听组"), ("semesters", "学期")):
         first_index: dict[str, int] = {}
@@ -290,8 +291,6 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
                     f"{word}编号「{item['id']}」重复了（第 {line([section, first_index[item['id']], 'id'])} 行已用过）。"
                     "每个编号只能用一次，请改成不同的编号或删除重复的一项。",
                     unit=item["id"] if section == "units" else None,
-                    group=item["id"] if section == "groups" else None,
-                    semester=item["id"] if section == "semesters" else None,
                 )
             else:
                 first_index[item["id"]] = index
@@ -305,7 +304,6 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
                     where,
                     f"列席旁听组「{group['id']}」联系的单位「{unit_id}」不在 units 里。"
                     "请检查编号是否写错，或先在 units 里添加这个单位。",
-                    group=group["id"],
                 )
             elif unit_id in placed:
                 other = placed[unit_id]
@@ -314,7 +312,6 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
                     where,
                     f"单位「{unit_id}」{again}。每个单位只能属于一个列席旁听组，请删除多余的一处。",
                     unit=unit_id,
-                    group=group["id"],
                 )
             else:
                 placed[unit_id] = group["id"]
@@ -332,7 +329,6 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
             conflict(
                 ["semesters", index, "end"],
                 f"学期「{semester['id']}」的结束日期 {semester['end']} 早于开始日期 {semester['start']}，请改正。",
-                semester=semester["id"],
             )
     for position, (index, later) in enumerate(semesters):
         earlier = next((s for _, s in semesters[:position] if later["start"] <= s["end"]), None)
@@ -341,6 +337,5 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
                 ["semesters", index, "start"],
                 f"学期「{later['id']}」（从 {later['start']} 开始）与学期「{earlier['id']}」"
                 f"（到 {earlier['end']} 结束）重叠。学期不能重叠，请改正起止日期。",
-                semester=later["id"],
             )
     return found

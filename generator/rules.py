@@ -87,7 +87,7 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
     """Every rule over every session and period; findings include the earlier stages'."""
     result = Evaluation(today, findings=list(records.findings))
     sessions = records.sessions
-    result.findings.extend(_duplicate_seq(sessions))
+    result.findings.extend(_duplicate_seq(sessions, records.org))
     for session in sessions:
         result.findings.extend(_org_free_checks(session, records.org, today))
     org = records.org
@@ -108,7 +108,7 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
 # ---------------------------------------------------------------- errors
 
 
-def _duplicate_seq(sessions: list[Session]) -> Iterable[Finding]:
+def _duplicate_seq(sessions: list[Session], org: Org | None) -> Iterable[Finding]:
     first: dict[tuple[str, int, int], Session] = {}
     for session in sessions:  # sorted by date, then path
         key = (session.unit, session.date.year, session.year_seq)
@@ -121,7 +121,7 @@ def _duplicate_seq(sessions: list[Session]) -> Iterable[Finding]:
                 f"「年度学习次序」（year_seq）{session.year_seq} 与 {earlier.path} 重复："
                 f"同一单位同一年的学习次序不能相同。请改为本年度实际的第几次学习。",
                 unit=session.unit,
-                semester=None,
+                semester=_semester_id(org, session.date),
             )
         else:
             first[key] = session

@@ -129,51 +129,49 @@ def _may_be_deep(raw: bytes) -> bool:
 
 
 def _scan_events(text: str, check_depth: bool) -> list[YamlProblem]:
-    """Walk libyaml's events (iterative, no recursion) for depth and anchors."""
-    problems: list[YamlProblem] = []
+    """Walk libyaml's events (iterative, no recursion) for depth and anchors.
+
+    Anchors and aliases make one finding per file, at the first of them: one
+    mistake (usually copy-paste from a template), however often it repeats."""
+    marks: list[tuple[int, str]] = []
     depth = 0
     loader = _NodeOnlyLoader(text)
     try:
         while loader.check_event():
             event = loader.get_event()
-            line = event.start_mark.line + 1 if event.start_mark else None
+            line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                problems.append(
-                    YamlProblem(
-                        "yaml-alias",
-                        line,
-                        f"第 {line} 行使用了别名（*{event.anchor}）。记录中不允许锚点和别名，"
-                        "请把要重复的内容直接写出来。",
-                    )
-                )
+                marks.append((line, f"*{event.anchor}"))
             elif getattr(event, "anchor", None):
-                problems.append(
-                    YamlProblem(
-                        "yaml-alias",
-                        line,
-                        f"第 {line} 行定义了锚点（&{event.anchor}）。记录中不允许锚点和别名，"
-                        "请删除 &… 标记，内容直接写出来。",
-                    )
-                )
+                marks.append((line, f"&{event.anchor}"))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if check_depth and depth > MAX_DEPTH:
-                    problems.append(
+                    return [
                         YamlProblem(
                             "yaml-syntax",
                             line,
                             f"第 {line} 行嵌套层级过深（超过 {MAX_DEPTH} 层），"
                             "记录不需要这么多层，请检查缩进和括号。",
                         )
-                    )
-                    return problems
+                    ]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            if len(problems) >= 20:
+            if marks and not check_depth:
                 break
     except yaml.YAMLError:
         pass  # reported by the composing pass
-    return problems
+    if not marks:
+        return []
+    line, first = marks[0]
+    return [
+        YamlProblem(
+            "yaml-alias",
+            line,
+            f"第 {line} 行使用了锚点或别名（{first}）。记录中不允许 & 锚点和 * 别名："
+            "请删除这些标记，把要重复的内容直接写出来；内容本身以 & 或 * 开头时请加英文引号。",
+        )
+    ]
 
 
 def too_large(size: int) -> Document:

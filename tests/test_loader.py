@@ -61,7 +61,7 @@ def test_duplicate_key_reported_at_the_repeat() -> None:
 
 def test_anchor_and_alias_are_refused_with_their_lines() -> None:
     raw = b"host: &h {name: a, title: b}\ncontact: *h\n"
-    assert _rules(raw) == [("yaml-alias", 1), ("yaml-alias", 2)]
+    assert _rules(raw) == [("yaml-alias", 1)]
 
 
 def test_alias_bomb_is_refused_quickly() -> None:

@@ -161,12 +161,18 @@ def _error_problems(
     kind = error.validator
     if kind == "required":
         parent_line = document.line(path)
-        missing = [k for k in error.validator_value if k not in instance]
-        for key in missing:
+        allowed = list(_resolve_at(root, path).get("properties", {}))
+        misspelt = {_closest(str(k), allowed): str(k) for k in instance if k not in allowed}
+        for key in error.validator_value:
+            if key in instance:
+                continue
             where = f"{_field(root, path)}中" if path else ""
+            hint = "请补上。"
+            if key in misspelt:  # the schema sees two errors; say they are one typo
+                typo = misspelt[key]
+                hint = f"第 {document.line([*path, typo], key=True)} 行的「{typo}」是不是它的拼写错误？请改为「{key}」。"
             yield SchemaProblem(
-                parent_line,
-                f"{where}缺少必填字段{_field(root, [*path, key])}，请补上。",
+                parent_line, f"{where}缺少必填字段{_field(root, [*path, key])}。{hint}"
             )
         return
     if kind == "additionalProperties":
@@ -175,9 +181,9 @@ def _error_problems(
             if key in allowed:
                 continue
             line = document.line([*path, key], key=True)
-            guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            guess = _closest(str(key), allowed)
             hint = (
-                f"是不是想写「{guess[0]}」（{label(root, [*path, guess[0]])}）？"
+                f"是不是想写「{guess}」（{label(root, [*path, guess])}）？"
                 if guess
                 else f"这里可以写的字段有：{'、'.join(allowed)}。"
             )
@@ -249,6 +255,11 @@ def _error_problems(
         yield SchemaProblem(line, f"{what}至少要写 {error.validator_value} 项。")
         return
     yield SchemaProblem(line, f"{what}不符合要求：{error.message}")
+
+
+def _closest(key: str, allowed: list[str]) -> str | None:
+    guesses = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return guesses[0] if guesses else None
 
 
 def _resolve_at(root: dict, path: Sequence[str | int]) -> dict:

@@ -103,3 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
         return 130
+    except Exception as err:  # never a traceback for a user
+        sys.stderr.write(
+            f"程序内部错误（{type(err).__name__}: {err}）。请把这条信息和所用命令发给管理员。\n"
+        )
+        return 2

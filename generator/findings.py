@@ -155,3 +155,15 @@ class Finding:
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def unexpected_failure(rule: str, file: str, error: Exception, unit: str | None = None) -> Finding:
+    """A bug met on one file becomes a finding for that file, so the others are still checked."""
+    return Finding(
+        rule,
+        file,
+        None,
+        f"检查这个文件时程序出现了意外错误（{type(error).__name__}）。其他文件已照常检查；"
+        "请把此文件发给党委宣传部的管理员。",
+        unit=unit,
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import schemas
-from generator.findings import Finding
+from generator.findings import Finding, unexpected_failure
 from generator.model import Org, Session, org_from, session_from
 from generator.yamlio import MAX_BYTES, Document, parse, too_large
 
@@ -76,15 +76,7 @@ def _read(path: Path, shown: str, findings: list[Finding], unit: str | None) -> 
         )
         return None
     except Exception as err:  # a bug must not hide the other files' findings
-        findings.append(
-            Finding(
-                "yaml-syntax",
-                shown,
-                None,
-                f"读取文件时出现意外错误（{type(err).__name__}），请把此文件发给管理员。",
-                unit=unit,
-            )
-        )
+        findings.append(unexpected_failure("yaml-syntax", shown, err, unit))
         return None
     for problem in document.problems:
         findings.append(Finding(problem.rule, shown, problem.line, problem.message, unit=unit))
@@ -178,7 +170,11 @@ def validate(loaded: LoadedRecords) -> RecordSet:
     org = _validate_org(loaded.org_file, findings)
     sessions: list[Session] = []
     for source in loaded.session_files:
-        session = _validate_session(source, findings)
+        try:
+            session = _validate_session(source, findings)
+        except Exception as err:  # a bug must not hide the other files' findings
+            findings.append(unexpected_failure("schema", source.path, err))
+            continue
         if session is not None:
             sessions.append(session)
     sessions.sort(key=lambda s: (s.date, s.path))

@@ -14,7 +14,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from generator.deadlines import CalendarUncovered, WorkCalendar
-from generator.findings import Finding
+from generator.findings import Finding, unexpected_failure
 from generator.model import Org, Semester, Session, Unit
 from generator.records import RecordSet
 
@@ -95,9 +95,13 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
         return result
     calendar = WorkCalendar(org.holidays, org.workdays)
     for session in sessions:
-        result.findings.extend(_org_checks(session, org))
-        findings, filings = _session_rules(session, org, calendar, today)
-        result.findings.extend(findings)
+        try:
+            findings = list(_org_checks(session, org))
+            rule_findings, filings = _session_rules(session, org, calendar, today)
+        except Exception as err:  # a bug must not hide the other files' findings
+            result.findings.append(unexpected_failure("schema", session.path, err, session.unit))
+            continue
+        result.findings.extend(findings + rule_findings)
         result.filings.extend(filings)
     quotas = list(_quotas(sessions, org, today))
     result.quotas = quotas

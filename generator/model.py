@@ -188,6 +188,12 @@ class Session:
         return self.kind == STUDY_KIND
 
     @property
+    def day_number(self) -> int:
+        """1 for 2025-10-15.yaml, n for 2025-10-15-n.yaml: the order of sessions on one day."""
+        suffix = self.slug[10:]
+        return int(suffix[1:]) if suffix.startswith("-") and suffix[1:].isdigit() else 1
+
+    @property
     def slug(self) -> str:
         """The file name without .yaml, e.g. 2025-10-15 or 2025-10-15-2."""
         return self.path.rsplit("/", 1)[-1].removesuffix(".yaml")

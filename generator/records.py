@@ -177,7 +177,7 @@ def validate(loaded: LoadedRecords) -> RecordSet:
             continue
         if session is not None:
             sessions.append(session)
-    sessions.sort(key=lambda s: (s.date, s.path))
+    sessions.sort(key=lambda s: (s.date, s.day_number, s.path))
     return RecordSet(loaded.root, org, sessions, len(loaded.session_files), findings)
 
 

@@ -114,7 +114,7 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
 
 def _duplicate_seq(sessions: list[Session], org: Org | None) -> Iterable[Finding]:
     first: dict[tuple[str, int, int], Session] = {}
-    for session in sessions:  # sorted by date, then path
+    for session in sessions:  # sorted by date, then by the day's -n suffix
         key = (session.unit, session.date.year, session.year_seq)
         if key in first:
             earlier = first[key]

@@ -146,7 +146,7 @@ _TYPE_NAMES = {
     "string": "文字",
     "integer": "整数",
     "number": "数字",
-    "boolean": "true 或 false",
+    "boolean": " true 或 false（不能写 yes、no、是、否）",
     "object": "“字段: 值”的映射",
     "array": "列表（每项以“- ”开头）",
 }
@@ -214,6 +214,8 @@ def _error_problems(
             )
         else:
             message = f"{what}应为{names}，现在是{_shown(instance)}。"
+            if isinstance(instance, str) and instance.isdigit() and "integer" in str(expected):
+                message += f"数字前面不要加 0，请写 {int(instance)}。"
         yield SchemaProblem(line, message)
         return
     if kind == "pattern":

@@ -199,7 +199,7 @@ def parse(raw: bytes) -> Document:
         # libyaml reads validated UTF-8 bytes faster than a Python str
         root = _NodeOnlyLoader(raw).get_single_node()
     except yaml.MarkedYAMLError as err:
-        return Document(None, None, [_syntax_problem(err)])
+        return Document(None, None, [_syntax_problem(err, text)])
     except yaml.YAMLError as err:
         return Document(None, None, [YamlProblem("yaml-syntax", None, f"YAML 格式错误：{err}")])
     if root is None:
@@ -285,13 +285,20 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ("while scanning an alias", "这一行的 * 被当成了别名。内容以 * 开头时请加英文引号。"),
     ("while scanning an anchor", "这一行的 & 被当成了锚点。内容以 & 开头时请加英文引号。"),
     ("found character '%'", "内容以 % 开头时请加英文引号。"),
+    ("expected ',' or '}'", "花括号 { } 没有成对，或括号里的两项之间少了英文逗号。"),
+    ("expected ',' or ']'", "方括号 [ ] 没有成对，或括号里的两项之间少了英文逗号。"),
 )
 
 
-def _syntax_problem(err: yaml.MarkedYAMLError) -> YamlProblem:
+def _syntax_problem(err: yaml.MarkedYAMLError, source: str) -> YamlProblem:
     mark = err.problem_mark or err.context_mark
     line = mark.line + 1 if mark else None
     text = f"{err.context or ''} {err.problem or ''}"
+    lines = source.splitlines()
+    if line and line <= len(lines):
+        row = lines[line - 1]
+        if "\t" in row[: len(row) - len(row.lstrip(" \t"))]:
+            text = "found character '\\t'"  # a Tab in the indentation: say so plainly
     hint = next((h for needle, h in _SYNTAX_HINTS if needle in text), None)
     if hint is None:
         hint = "请检查这一行的缩进、冒号和引号。"

@@ -71,8 +71,8 @@ def test_paths_are_relative_to_the_records_parent_and_errors_fail(broken_records
     errors = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
     # the schema sees a missing field and an unknown one; both messages name the fix
     assert [(f["rule"], f["file"], f["line"]) for f in errors] == [
-        ("schema", "mine/sessions/kjxy/2026-10-12.yaml", 1),
-        ("schema", "mine/sessions/kjxy/2026-10-12.yaml", 4),
+        ("schema", "mine/sessions/kjxy/2026-10-12.yaml", 2),
+        ("schema", "mine/sessions/kjxy/2026-10-12.yaml", 5),
     ]
     for error in errors:
         assert "「location」" in error["message"] and "学习地点" in error["message"]
@@ -85,8 +85,8 @@ def test_fail_on_warning_turns_warnings_into_failure() -> None:
 
 def test_text_report_is_grouped_by_file_with_lines(broken_records: Path) -> None:
     result = run("check", "--records", str(broken_records), "--as-of", "2026-11-29")
-    assert "mine/sessions/kjxy/2026-10-12.yaml\n  第 1 行  [错误]" in result.stdout
-    assert "\n  第 4 行  [错误]" in result.stdout
+    assert "mine/sessions/kjxy/2026-10-12.yaml\n  第 2 行  [错误]" in result.stdout
+    assert "\n  第 5 行  [错误]" in result.stdout
     assert "是不是想写「location」（学习地点）" in result.stdout
     assert "发现 2 个错误" in result.stdout
 

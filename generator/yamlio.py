@@ -264,6 +264,10 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ),
     ("while scanning a quoted scalar", "引号没有闭合，请检查这一行的英文引号是否成对。"),
     (
+        "mapping values are not allowed in this context",
+        "这一行的缩进比上一行多，或上一行的值后面不能再接“字段: 值”。请对齐缩进。",
+    ),
+    (
         "mapping values are not allowed here",
         "这一行多了一个冒号“: ”，或者缩进不对。内容里有冒号时，请给整段内容加英文引号。",
     ),

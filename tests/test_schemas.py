@@ -120,7 +120,7 @@ def test_fast_and_full_validators_agree(name: str, data: st.DataObject) -> None:
         if data.draw(st.booleans()) and isinstance(target, dict):
             target.pop(path[-1], None)
         else:
-            target[path[-1]] = data.draw(MUTATIONS)
+            target[path[-1]] = copy.deepcopy(data.draw(MUTATIONS))
         if isinstance(target, dict) and data.draw(st.booleans()):
             target["unknown_" + str(len(path))] = 1
     full = schemas.validator(name).is_valid(document)

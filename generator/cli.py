@@ -72,6 +72,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_records(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
     check_cmd.add_argument("--fail-on", choices=("error", "warning"), default="error")
+
+    build_cmd = commands.add_parser("build", help="检查记录并生成站点")
+    _add_records(build_cmd)
+    build_cmd.add_argument(
+        "--site-dir", type=Path, default=Path("site"), help="站点输出文件夹（默认 site）"
+    )
+    build_cmd.add_argument(
+        "--build-dir",
+        type=Path,
+        default=Path("build"),
+        help="生成页面的构建文件夹（默认 build；不是手写的 docs/）",
+    )
+    build_cmd.add_argument(
+        "--show-phone",
+        action="store_true",
+        default=None,
+        help="显示完整电话号码（仅限校内网部署；默认按 mkdocs.yml 的 extra.show_phone，即打码）",
+    )
+
+    serve_cmd = commands.add_parser("serve", help="在本机预览已生成的站点")
+    serve_cmd.add_argument("--site-dir", type=Path, default=Path("site"))
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--bind", default="127.0.0.1", help="监听地址（默认只监听本机）")
     return parser
 
 
@@ -90,6 +113,75 @@ def _run_check(args: argparse.Namespace) -> int:
     return _exit_status(result, args.fail_on)
 
 
+def _site_progress() -> Callable[[str, int, int], None]:
+    tty = sys.stderr.isatty()
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage == "生成页面":
+            if tty and (done == total or done % 200 == 0):
+                sys.stderr.write(f"\r生成页面 {done}/{total}" + ("\n" if done == total else ""))
+                sys.stderr.flush()
+            elif not tty and done == total:
+                sys.stderr.write(f"生成页面 {total} 个\n")
+        elif done == 0:
+            sys.stderr.write("mkdocs 构建站点（--strict）……\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from generator.site import RecordErrors, SiteError, build_site
+
+    result = check(args.records, args.as_of, _progress_printer())
+    try:
+        built = build_site(
+            result,
+            args.site_dir,
+            args.build_dir,
+            show_phone=args.show_phone,
+            progress=_site_progress(),
+        )
+    except RecordErrors as err:
+        sys.stderr.write(f"{err}\n")
+        for line in err.lines:
+            sys.stderr.write(f"  {line}\n")
+        sys.stderr.write("用 python -m generator check 查看全部检查结果。\n")
+        return 1
+    except SiteError as err:
+        sys.stderr.write(f"站点生成失败：{err}\n")
+        for line in err.lines:
+            sys.stderr.write(f"  {line}\n")
+        return 1
+    warnings = sum(1 for f in result.findings if f.severity is Severity.WARNING)
+    seconds = sum(built.timings.values())
+    sys.stderr.write(
+        f"站点已生成：{args.site_dir}（{built.pages} 个生成页面，{seconds:.1f} 秒；"
+        f"截至 {result.as_of}，{warnings} 个警告见「督查统计」）\n"
+    )
+    return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from generator.site.serve import make_server
+
+    try:
+        server = make_server(args.site_dir, args.bind, args.port)
+    except FileNotFoundError:
+        sys.stderr.write(f"「{args.site_dir}」里没有站点，请先运行 python -m generator build。\n")
+        return 1
+    except OSError as err:
+        sys.stderr.write(f"无法监听 {args.bind}:{args.port}：{err.strerror}\n")
+        return 1
+    host = f"[{args.bind}]" if ":" in args.bind else args.bind
+    sys.stderr.write(f"站点预览：http://{host}:{args.port}/ （按 Ctrl+C 停止）\n")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
 def _exit_status(result: CheckResult, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -97,7 +189,7 @@ def _exit_status(result: CheckResult, fail_on: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"check": _run_check}
+    handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

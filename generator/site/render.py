@@ -1,0 +1,291 @@
+"""Markdown pages from SiteData through Jinja templates.
+
+The environment escapes by default: every value a template prints that is not
+already `Markup` goes through `finalize`, which masks mobile numbers and turns
+Markdown/HTML punctuation into numeric character references
+(`generator.escape.markdown_inline`). Raw-HTML blocks use the `h` and `attr`
+filters instead. Only URLs built here from checked ids, dates and the
+templates' own markup are `Markup`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+
+from generator.escape import html_text, markdown_inline
+from generator.findings import RULE_TITLES, Finding, Severity
+from generator.model import Semester
+from generator.rules import FILING_LABELS, Status
+from generator.site.privacy import mask_mobiles, mask_phone
+from generator.site.view import SiteData, safe_id
+
+WEEKDAYS = "一二三四五六日"
+STATUS_LABELS = {
+    "on_time": "按时",
+    "late": "迟报",
+    "missing": "逾期未报",
+    "pending": "未到期",
+    "unknown": "无法计算",
+    "exempt": "免除",
+    "planned": "计划",
+    "none": "—",
+}
+QUOTA_LABELS = {"on_time": "已完成", "missing": "未完成", "pending": "进行中"}
+MONTHLY_LABELS = {"on_time": "已学习", "missing": "未学习", "pending": "未到期"}
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    show_phone: bool = False
+
+
+def _masked(value: object, options: Options) -> str:
+    text = str(value)
+    return text if options.show_phone else mask_mobiles(text)
+
+
+def make_environment(options: Options) -> Environment:
+    def finalize(value: object) -> object:
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            return Markup("—")
+        if isinstance(value, bool):
+            return Markup("是" if value else "否")
+        if isinstance(value, int | float):
+            return Markup(str(value))
+        if isinstance(value, dt.date):
+            return Markup(value.isoformat())
+        return Markup(markdown_inline(_masked(value, options)))
+
+    env = Environment(
+        loader=PackageLoader("generator.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    def h(value: object) -> Markup:
+        """Text in a raw-HTML block: HTML-escaped, line breaks kept as <br>."""
+        if value is None:
+            return Markup("—")
+        escaped = html_text(_masked(value, options))
+        return Markup("<br>".join(escaped.splitlines()))
+
+    def attr(value: object) -> Markup:
+        """An attribute value; the templates always put it in double quotes."""
+        text = " ".join(_masked("" if value is None else value, options).split())
+        return Markup(html_text(text))
+
+    def phone(value: object) -> Markup:
+        text = str(value) if options.show_phone else mask_phone(str(value))
+        return Markup(markdown_inline(text))
+
+    env.filters.update(
+        h=h,
+        attr=attr,
+        phone=phone,
+        cn_date=cn_date,
+        cn_month=cn_month,
+        pct=pct,
+        weekday=lambda d: WEEKDAYS[d.weekday()],
+    )
+    env.globals["timedelta"] = dt.timedelta
+    env.globals["calendar"] = month_calendar
+    env.globals.update(
+        status_badge=status_badge,
+        quota_badge=quota_badge,
+        RULE_TITLES=RULE_TITLES,
+        FILING_LABELS=FILING_LABELS,
+        Status=Status,
+        Severity=Severity,
+    )
+    env.filters["rel"] = _rel
+    env.filters["relhtml"] = _relhtml
+    return env
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def cn_date(day: dt.date | None) -> Markup:
+    if day is None:
+        return Markup("—")
+    return Markup(f"{day.year}年{day.month}月{day.day}日")
+
+
+def cn_month(month: str) -> Markup:
+    year, number = month.split("-")
+    return Markup(f"{int(year)}年{int(number)}月")
+
+
+def pct(value: float | None) -> Markup:
+    return Markup("—" if value is None else f"{value:.0%}")
+
+
+def status_badge(status: Status | str | None, text: str | None = None) -> Markup:
+    """A coloured label; `text` (computed, trusted) overrides the status' name."""
+    name = "none" if status is None else str(getattr(status, "value", status))
+    label = text if text is not None else STATUS_LABELS[name]
+    return Markup('<span class="zxz-st zxz-st-{}">{}</span>').format(
+        safe_id(name.replace("_", "-")), label
+    )
+
+
+def quota_badge(quota, monthly: bool = False) -> Markup:  # quota: Quota | None
+    if quota is None:
+        return Markup('<span class="zxz-st zxz-st-none">不适用</span>')
+    labels = MONTHLY_LABELS if monthly else QUOTA_LABELS
+    text = labels.get(quota.status.value, quota.status.chinese)
+    if not monthly:
+        text = f"{text}（{quota.count}次）"
+    return status_badge(quota.status, text)
+
+
+@pass_context
+def _rel(context, target: str) -> Markup:
+    """A link from the page being rendered to another docs-relative .md path."""
+    here = context["here"]
+    return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
+
+
+@pass_context
+def _relhtml(context, target: str) -> Markup:
+    """The same link for a raw-HTML block: the built page's .html name."""
+    link = str(_rel(context, target))
+    base, _, anchor = link.partition("#")
+    if base.endswith(".md"):
+        base = base[:-3] + ".html"
+    return Markup(base + (f"#{anchor}" if anchor else ""))
+
+
+@dataclass(slots=True)
+class CalendarDay:
+    date: dt.date
+    sessions: list
+
+
+@dataclass(slots=True)
+class CalendarMonth:
+    month: str
+    label: Markup
+    weeks: list[list[CalendarDay | None]]
+
+
+def month_calendar(semester: Semester, views: list) -> list[tuple[CalendarMonth, list]]:
+    """The semester's months (and any month a holiday session of this period falls in),
+    each as Monday-first weeks, with the sessions of every day."""
+    months = sorted(set(semester.months()) | {v.session.date.strftime("%Y-%m") for v in views})
+    by_day: dict[dt.date, list] = defaultdict(list)
+    for view in views:
+        by_day[view.session.date].append(view)
+    out: list[tuple[CalendarMonth, list]] = []
+    for month in months:
+        year, number = int(month[:4]), int(month[5:])
+        first = dt.date(year, number, 1)
+        days = (dt.date(year + number // 12, number % 12 + 1, 1) - first).days
+        cells: list[CalendarDay | None] = [None] * first.weekday()
+        cells += [
+            CalendarDay(day, by_day.get(day, []))
+            for day in (first + dt.timedelta(days=i) for i in range(days))
+        ]
+        cells += [None] * (-len(cells) % 7)
+        weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+        items = [v for v in views if v.session.date.strftime("%Y-%m") == month]
+        out.append((CalendarMonth(month, cn_month(month), weeks), items))
+    return out
+
+
+# ---------------------------------------------------------------- pages
+
+
+def semester_page(kind: str, semester: Semester) -> str:
+    return f"{kind}/{safe_id(semester.id)}.md"
+
+
+def unit_page(unit_id: str) -> str:
+    return f"units/{safe_id(unit_id)}.md"
+
+
+def group_page(group_id: str) -> str:
+    return f"groups/{safe_id(group_id)}.md"
+
+
+def finding_groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_rule[finding.rule].append(finding)
+    return sorted(by_rule.items(), key=lambda item: (-item[1][0].severity, item[0]))
+
+
+def render_pages(
+    data: SiteData,
+    options: Options,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, str]:
+    """Every generated page: docs-relative path → Markdown."""
+    env = make_environment(options)
+    common = {
+        "data": data,
+        "today": data.today,
+        "unit_page": unit_page,
+        "group_page": group_page,
+        "semester_page": semester_page,
+        "finding_groups": finding_groups,
+        "semesters_newest": list(reversed(data.semesters)),
+    }
+    jobs: list[tuple[str, str, dict]] = [("index.md", "index.md.j2", {})]
+    for semester in data.semesters:
+        jobs.append((semester_page("schedule", semester), "schedule.md.j2", {"semester": semester}))
+        jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
+    jobs.append(("stats/other.md", "stats_other.md.j2", {}))
+    jobs.append(("units/index.md", "units.md.j2", {}))
+    for unit_id, unit in data.units.items():
+        jobs.append((unit_page(unit_id), "unit.md.j2", {"unit": unit}))
+    jobs.append(("groups/index.md", "groups.md.j2", {}))
+    for group_id, group in data.groups.items():
+        jobs.append((group_page(group_id), "group.md.j2", {"group": group}))
+    for view in data.sessions:
+        jobs.append((view.page, "session.md.j2", {"view": view}))
+        for audit in view.audits:
+            jobs.append((audit.page, "audit.md.j2", {"view": view, "item": audit}))
+    pages: dict[str, str] = {}
+    templates = {}
+    for number, (path, name, extra) in enumerate(jobs, 1):
+        template = templates.get(name) or templates.setdefault(name, env.get_template(name))
+        pages[path] = template.render(common, here=path, **extra)
+        if progress is not None:
+            progress(number, len(jobs))
+    return pages
+
+
+def nav(data: SiteData, show_phone: bool = False) -> list:
+    """The navigation: overview pages only; record pages are reached through tables."""
+    newest = list(reversed(data.semesters))
+
+    def title(semester: Semester) -> str:
+        name = semester.name if show_phone else mask_mobiles(semester.name)
+        return f"{name}（本学期）" if semester is data.current else name
+
+    return [
+        {"首页": "index.md"},
+        {"学习安排": [{title(s): semester_page("schedule", s)} for s in newest]},
+        {
+            "督查统计": [{title(s): semester_page("stats", s)} for s in newest]
+            + [{"学期外": "stats/other.md"}]
+        },
+        {"单位": "units/index.md"},
+        {"列席旁听组": "groups/index.md"},
+        {"规则说明": "rules.md"},
+        {"填报指南": "guide.md"},
+    ]

@@ -1,0 +1,327 @@
+"""What the pages show, computed from a CheckResult: no text formatting, no escaping.
+
+Every status comes from the checker's `Filing` and `Quota` records, so the site
+and `python -m generator check` can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from generator.findings import Finding, Severity
+from generator.model import Audit, Group, Semester, Session, Unit
+from generator.pipeline import CheckResult
+from generator.rules import Filing, Quota, Status
+
+SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+UPCOMING_DAYS = 30
+
+# Worst first: the colour of a cell that sums up several statuses.
+SEVERITY_ORDER = (Status.MISSING, Status.LATE, Status.UNKNOWN, Status.ON_TIME, Status.PENDING)
+
+
+def worst(statuses: list[Status]) -> Status | None:
+    """Missing beats late beats unknown; on time beats pending (a month that is
+    going well so far is green, one with nothing due yet is grey)."""
+    for status in SEVERITY_ORDER:
+        if status in statuses:
+            return status
+    return None
+
+
+def safe_id(value: str) -> str:
+    """Ids and slugs become URLs: the schemas allow only [a-z0-9-], checked again here."""
+    if not SAFE_ID.fullmatch(value):
+        raise ValueError(f"unsafe id in a URL: {value!r}")
+    return value
+
+
+@dataclass(slots=True)
+class AuditView:
+    session: Session
+    audit: Audit
+    group: Group | None
+    page: str  # docs-relative path
+    filing: Filing | None  # None for a planned audit or a session not yet held
+
+
+@dataclass(slots=True)
+class SessionView:
+    session: Session
+    unit: Unit | None
+    page: str
+    semester: Semester | None  # the semester the date lies in
+    period: Semester | None  # the semester whose schedule shows it (holidays: the one before)
+    filings: list[Filing]
+    audits: list[AuditView]
+    findings: list[Finding]
+    held: bool
+
+    @property
+    def status(self) -> Status | None:
+        return worst([f.status for f in self.filings])
+
+
+@dataclass(slots=True)
+class UnitStats:
+    """One row of 督查统计: a unit in a semester."""
+
+    unit: Unit
+    months_due: int = 0
+    months_met: int = 0
+    monthly: Status | None = None
+    audit: Quota | None = None
+    invite: Quota | None = None
+    visit: Quota | None = None
+    filings_due: int = 0
+    filings_on_time: int = 0
+    filings_status: Status | None = None
+    attendance: list[Fraction] = field(default_factory=list)
+    held: int = 0
+    first_topic: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.filings_on_time / self.filings_due if self.filings_due else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return float(sum(self.attendance) / len(self.attendance)) if self.attendance else None
+
+    @property
+    def first_topic_rate(self) -> float | None:
+        return self.first_topic / self.held if self.held else None
+
+
+@dataclass(slots=True)
+class HeatCell:
+    unit: Unit
+    month: str
+    status: str  # on_time | late | missing | pending | exempt
+    sessions: list[SessionView]
+    notes: list[str]
+
+
+@dataclass(slots=True)
+class SiteData:
+    result: CheckResult
+    institution: str
+    today: dt.date
+    units: dict[str, Unit]
+    groups: dict[str, Group]
+    semesters: list[Semester]  # oldest first
+    current: Semester | None
+    sessions: list[SessionView]  # by date
+    by_path: dict[str, SessionView]
+    filings: list[Filing]
+    quotas: list[Quota]
+    findings: list[Finding]
+    group_of_unit: dict[str, str]
+    attendance_threshold: float
+
+    # ------------------------------------------------------------ lookups
+
+    def unit_name(self, unit_id: str) -> str:
+        unit = self.units.get(unit_id)
+        return unit.name if unit else unit_id
+
+    def sessions_of_unit(self, unit_id: str) -> list[SessionView]:
+        return [v for v in self.sessions if v.session.unit == unit_id]
+
+    def sessions_in(self, semester: Semester) -> list[SessionView]:
+        return [v for v in self.sessions if v.period is semester]
+
+    def overdue(self) -> list[Filing]:
+        items = [f for f in self.filings if f.status is Status.MISSING]
+        return sorted(items, key=lambda f: (f.due or self.today, f.session.unit, f.kind))
+
+    def upcoming(self, days: int = UPCOMING_DAYS) -> list[SessionView]:
+        end = self.today + dt.timedelta(days=days)
+        return [v for v in self.sessions if self.today < v.session.date <= end]
+
+    def findings_for_semester(self, semester: Semester | None) -> list[Finding]:
+        wanted = semester.id if semester else None
+        return [f for f in self.findings if f.semester == wanted]
+
+    def session_for_finding(self, finding: Finding) -> SessionView | None:
+        return self.by_path.get(finding.file) if finding.file else None
+
+    def quotas_for(self, semester: Semester, unit_id: str | None = None) -> list[Quota]:
+        return [
+            q
+            for q in self.quotas
+            if q.semester == semester.id and (unit_id is None or q.unit == unit_id)
+        ]
+
+    # ------------------------------------------------------------ summaries
+
+    def semester_stats(self, semester: Semester) -> list[UnitStats]:
+        rows = {unit_id: UnitStats(unit) for unit_id, unit in self.units.items()}
+        for quota in self.quotas_for(semester):
+            row = rows.get(quota.unit)
+            if row is None:
+                continue
+            if quota.rule == "monthly-study-missing":
+                if quota.status is not Status.PENDING:
+                    row.months_due += 1
+                    row.months_met += quota.status is Status.ON_TIME
+                row.monthly = worst([s for s in (row.monthly, quota.status) if s is not None])
+            elif quota.rule == "group-audit-missing":
+                row.audit = quota
+            elif quota.rule == "invite-missing":
+                row.invite = quota
+            elif quota.rule == "visit-missing":
+                row.visit = quota
+        for view in self.sessions:
+            if view.semester is not semester or view.session.unit not in rows:
+                continue
+            row = rows[view.session.unit]
+            session = view.session
+            for filing in view.filings:
+                if filing.status in (Status.ON_TIME, Status.LATE, Status.MISSING):
+                    row.filings_due += 1
+                    row.filings_on_time += filing.status is Status.ON_TIME
+            row.filings_status = worst(
+                [f.status for f in view.filings if f.status is not Status.PENDING]
+                + ([row.filings_status] if row.filings_status else [])
+            )
+            if view.held and session.is_study:
+                row.held += 1
+                row.first_topic += any(t.first_topic for t in session.topics)
+                if session.present is not None and session.members:
+                    row.attendance.append(Fraction(session.present, session.members))
+        return list(rows.values())
+
+    def heat_map(self, semester: Semester) -> tuple[list[str], list[list[HeatCell]]]:
+        months = semester.months()
+        by_key: dict[tuple[str, str], list[SessionView]] = defaultdict(list)
+        for view in self.sessions:
+            by_key[(view.session.unit, view.session.date.strftime("%Y-%m"))].append(view)
+        monthly = {
+            (q.unit, q.month): q
+            for q in self.quotas
+            if q.rule == "monthly-study-missing" and q.semester == semester.id
+        }
+        table: list[list[HeatCell]] = []
+        for unit_id, unit in self.units.items():
+            row: list[HeatCell] = []
+            for month in months:
+                views = by_key.get((unit_id, month), [])
+                statuses: list[Status] = []
+                notes: list[str] = []
+                quota = monthly.get((unit_id, month))
+                if quota is not None:
+                    statuses.append(quota.status)
+                    if quota.status is Status.MISSING:
+                        notes.append("当月未开展中心组学习")
+                for view in views:
+                    for filing in view.filings:
+                        statuses.append(filing.status)
+                        if filing.status in (Status.MISSING, Status.LATE):
+                            notes.append(f"{filing.label}{filing.status.chinese}")
+                    if not view.session.is_study and view.held:
+                        notes.append(f"以{view.session.kind}代替中心组学习")
+                status = worst(statuses)
+                if status is None:
+                    name = "exempt" if month in semester.exempt_months else "pending"
+                elif status is Status.UNKNOWN:
+                    name = "pending"
+                else:
+                    name = status.value
+                row.append(HeatCell(unit, month, name, views, notes))
+            table.append(row)
+        return months, table
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def _period_of(day: dt.date, semesters: list[Semester]) -> Semester | None:
+    """The semester whose schedule lists a session: the one it lies in, else the
+    latest that started before it, else the first."""
+    inside = next((s for s in semesters if s.contains(day)), None)
+    if inside is not None:
+        return inside
+    before = [s for s in semesters if s.start <= day]
+    if before:
+        return before[-1]
+    return semesters[0] if semesters else None
+
+
+def current_semester(semesters: list[Semester], today: dt.date) -> Semester | None:
+    """The semester today lies in; between semesters, the one just ended; before all, the first."""
+    return _period_of(today, semesters)
+
+
+def session_page(session: Session) -> str:
+    return f"sessions/{safe_id(session.unit)}/{safe_id(session.slug)}.md"
+
+
+def build_data(result: CheckResult) -> SiteData:
+    org = result.records.org
+    if org is None:
+        raise ValueError("org.yaml could not be read; the site needs it")
+    today = result.as_of
+    semesters = list(org.semesters)
+    filings_by_session: dict[str, list[Filing]] = defaultdict(list)
+    for filing in result.evaluation.filings:
+        filings_by_session[filing.session.path].append(filing)
+    findings_by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        if finding.file:
+            findings_by_file[finding.file].append(finding)
+    views: list[SessionView] = []
+    for session in result.records.sessions:
+        filings = filings_by_session.get(session.path, [])
+        audit_filings = iter(f for f in filings if f.kind == "audit_record")
+        held = session.date <= today
+        audits: list[AuditView] = []
+        used: set[str] = set()
+        for audit in session.audits:
+            filing = next(audit_filings, None) if held and session.is_study else None
+            name = f"{session.slug}-{safe_id(audit.group)}"
+            if name in used:
+                name = f"{name}-{audit.index + 1}"
+            used.add(name)
+            audits.append(
+                AuditView(
+                    session,
+                    audit,
+                    org.groups.get(audit.group),
+                    f"audits/{safe_id(session.unit)}/{name}.md",
+                    filing,
+                )
+            )
+        views.append(
+            SessionView(
+                session=session,
+                unit=org.units.get(session.unit),
+                page=session_page(session),
+                semester=org.semester_of(session.date),
+                period=_period_of(session.date, semesters),
+                filings=filings,
+                audits=audits,
+                findings=findings_by_file.get(session.path, []),
+                held=held,
+            )
+        )
+    return SiteData(
+        result=result,
+        institution=org.institution,
+        today=today,
+        units=org.units,
+        groups=org.groups,
+        semesters=semesters,
+        current=current_semester(semesters, today),
+        sessions=views,
+        by_path={v.session.path: v for v in views},
+        filings=result.evaluation.filings,
+        quotas=result.evaluation.quotas,
+        findings=result.findings,
+        group_of_unit=org.group_of_unit,
+        attendance_threshold=org.attendance_threshold,
+    )

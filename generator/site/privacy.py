@@ -19,7 +19,7 @@ MOBILE = re.compile(
 LANDLINE = re.compile(
     r"(?<![0-9])(?P<area>0[1-9][0-9]{1,2})(?P<sep>[\s-]?)(?P<local>[0-9]{7,8})(?![0-9])"
 )
-DIGIT_RUN = re.compile(r"[0-9]{5,}")
+DIGIT_RUN = re.compile(r"(?<![0-9*])[0-9]{5,}(?![0-9*])")  # not what is masked already
 
 
 def mask_mobiles(text: str) -> str:

@@ -11,6 +11,7 @@ templates' own markup are `Markup`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable
@@ -263,10 +264,29 @@ def render_pages(
     templates = {}
     for number, (path, name, extra) in enumerate(jobs, 1):
         template = templates.get(name) or templates.setdefault(name, env.get_template(name))
-        pages[path] = template.render(common, here=path, **extra)
+        pages[path] = with_title(template.render(common, here=path, **extra))
         if progress is not None:
             progress(number, len(jobs))
     return pages
+
+
+def with_title(markdown: str) -> str:
+    """Give the page an explicit `title` in its front matter.
+
+    MkDocs takes a page's title from its first heading and the theme prints it
+    unescaped (in <title>, the header, the navigation): a unit called
+    `</title><script>…` would become markup. The heading line is already
+    escaped for Markdown and HTML alike (numeric character references, no raw
+    `<>&"'`), so it is the title as the theme may print it.
+    """
+    lines = markdown.split("\n")
+    heading = next((line[2:].strip() for line in lines if line.startswith("# ")), None)
+    if heading is None:
+        return markdown
+    entry = "title: " + json.dumps(heading, ensure_ascii=False)
+    if lines[0] == "---":
+        return "\n".join([lines[0], entry, *lines[1:]])
+    return "\n".join(["---", entry, "---", *lines])
 
 
 def nav(data: SiteData, show_phone: bool = False) -> list:
@@ -274,7 +294,8 @@ def nav(data: SiteData, show_phone: bool = False) -> list:
     newest = list(reversed(data.semesters))
 
     def title(semester: Semester) -> str:
-        name = semester.name if show_phone else mask_mobiles(semester.name)
+        # the theme prints navigation titles as HTML: escape them here
+        name = html_text(semester.name if show_phone else mask_mobiles(semester.name))
         return f"{name}（本学期）" if semester is data.current else name
 
     return [

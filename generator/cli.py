@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--site-dir", type=Path, default=Path("site"))
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--bind", default="127.0.0.1", help="监听地址（默认只监听本机）")
+    _add_workflow_commands(commands)
     return parser
 
 
@@ -182,6 +183,55 @@ def _run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- Git workflow commands
+
+
+def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
+    history_cmd = commands.add_parser(
+        "history", help="与基准分支比较：已报送的记录只能追加（删除、改动、倒填日期）"
+    )
+    history_cmd.add_argument(
+        "--base",
+        required=True,
+        help="比较基准，如 origin/main 或合并请求的基准提交；取它与 HEAD 的共同祖先",
+    )
+    _add_records(history_cmd)
+    history_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    history_cmd.add_argument("--fail-on", choices=("error", "warning"), default="error")
+
+
+def _run_history(args: argparse.Namespace) -> int:
+    import json
+
+    from generator.escape import github_data, github_property
+    from generator.gitrepo import GitError
+    from generator.history import history
+
+    try:
+        found = history(args.records, args.base, args.as_of)
+    except GitError as err:
+        sys.stderr.write(f"无法做历史检查：{err}\n")
+        if args.format == "github":
+            print(f"::error title={github_property('无法做历史检查')}::{github_data(str(err))}")
+        return 2
+    result = found.as_check_result(args.records)
+    if args.format == "json":
+        payload = json.loads(report.as_json(result))
+        payload["base"] = found.base
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        print(report.as_github(result))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            table = report.step_summary(result).split("\n", 1)[1]
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(f"## 历史检查：已报送的内容只能追加（基准 {found.base[:7]}）\n{table}")
+    else:
+        print(f"历史检查：与 {found.base[:7]}（{args.base} 与当前提交的共同祖先）比较。")
+        print(report.as_text(result))
+    return _exit_status(result, args.fail_on)
+
+
 def _exit_status(result: CheckResult, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -190,6 +240,7 @@ def _exit_status(result: CheckResult, fail_on: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
+    handlers |= {"history": _run_history}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

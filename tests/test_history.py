@@ -1,0 +1,555 @@
+"""History check on throwaway Git repositories: what was filed stays filed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.history import history
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG = ROOT / "records" / "org.yaml"
+
+FILED = """\
+unit: kjxy
+date: 2026-03-18
+time: "14:30"
+location: 会计学院301会议室
+year_seq: 1
+members: 15
+present: 14
+host: {name: 张明华, title: 党委书记}
+topics:
+  - title: 学习习近平总书记关于教育的重要论述
+    first_topic: true
+speakers:
+  - {name: 李晓燕, title: 副书记, outline: 谈体会, written: true}
+contact: {name: 周一, phone: "0931-1234567"}
+filed:
+  arrangement: 2026-03-16
+  post_copy: 2026-03-19
+audits:
+  - group: g1
+    findings: {organization: 有方案, content: 第一议题, method: 研讨, effect: 联系实际}
+    problems: 无
+    filed: 2026-03-20
+visitors:
+  - unit: xxgc
+    name: 杨建军
+    role: 书记
+    report_filed: 2026-03-20
+"""
+
+# A session held on 2026-03-25 whose arrangement alone is filed so far.
+HELD = """\
+unit: xxgc
+date: 2026-03-25
+time: "9:30"
+location: 信息工程学院报告厅
+year_seq: 1
+members: 11
+host: {name: 杨建军, title: 党委书记}
+topics:
+  - title: 传达学习全国两会精神
+    first_topic: true
+contact: {name: 钱二, phone: 13912345678}
+filed:
+  arrangement: 2026-03-23
+"""
+
+# A planned session: nothing filed.
+PLANNED = """\
+unit: jgdw
+date: 2026-04-20
+time: "15:00"
+location: 行政楼第一会议室
+year_seq: 2
+members: 9
+host: {name: 梁国栋, title: 党委书记}
+topics:
+  - title: 学习党的创新理论
+    first_topic: true
+contact: {name: 孙三, phone: "0931-7654321"}
+"""
+
+KJXY = "records/sessions/kjxy/2026-03-18.yaml"
+XXGC = "records/sessions/xxgc/2026-03-25.yaml"
+JGDW = "records/sessions/jgdw/2026-04-20.yaml"
+
+
+class Repo:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.records = path / "records"
+
+    def git(self, *args: str, when: str = "2026-03-20T18:00:00+08:00") -> str:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_DATE": when,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.path, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    def write(self, relative: str, text: str) -> None:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def read(self, relative: str) -> str:
+        return (self.path / relative).read_text(encoding="utf-8")
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        text = self.read(relative)
+        assert old in text, old
+        self.write(relative, text.replace(old, new, 1))
+
+    def commit(self, message: str, when: str = "2026-03-20T18:00:00+08:00") -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
+        return self.git("rev-parse", "HEAD")
+
+    def line_of(self, relative: str, needle: str) -> int:
+        lines = self.read(relative).splitlines()
+        return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+    def findings(self, base: str = "main", as_of: str = "2026-04-30") -> list[dict]:
+        import datetime as dt
+
+        result = history(self.records, base, dt.date.fromisoformat(as_of))
+        return [f.as_json() for f in result.findings]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    r = Repo(tmp_path / "repo")
+    r.path.mkdir()
+    r.git("init", "-q", "-b", "main")
+    r.git("config", "user.name", "测试联络员")
+    r.git("config", "user.email", "liaison@example.invalid")
+    r.git("config", "commit.gpgsign", "false")
+    r.records.mkdir()
+    shutil.copy(ORG, r.records / "org.yaml")
+    r.write(KJXY, FILED)
+    r.write(XXGC, HELD)
+    r.write(JGDW, PLANNED)
+    r.commit("基准：三份记录")
+    r.git("checkout", "-q", "-b", "pr")
+    return r
+
+
+def rules(findings: list[dict]) -> list[str]:
+    return [f["rule"] for f in findings]
+
+
+# ---------------------------------------------------------------- fine changes
+
+
+def test_no_change_no_findings(repo: Repo) -> None:
+    repo.commit("空提交")
+    assert repo.findings() == []
+
+
+def test_adding_a_record_is_fine(repo: Repo) -> None:
+    april = "records/sessions/kjxy/2026-04-15.yaml"
+    full = FILED.replace("2026-03-18", "2026-04-15").replace("2026-03-16", "2026-04-13")
+    full = full.replace("post_copy: 2026-03-19", "post_copy: 2026-04-16").replace(
+        "2026-03-20", "2026-04-17"
+    )
+    repo.write(april, full[: full.index("  post_copy:")])  # the arrangement form, as filed
+    repo.commit("新增四月学习安排", when="2026-04-13T20:00:00+08:00")
+    repo.write(april, full)  # after the session: post copy, audit, visitor
+    repo.commit("四月学习会后报送", when="2026-04-17T20:00:00+08:00")
+    assert repo.findings() == []
+
+
+def test_legitimate_late_filing_is_fine(repo: Repo) -> None:
+    # post copy due 2026-03-27; filed late on 2026-04-01 and committed that day.
+    repo.edit(
+        XXGC, "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-04-01\n"
+    )
+    repo.edit(XXGC, "members: 11\n", "members: 11\npresent: 11\n")
+    repo.commit("补报安排表", when="2026-04-01T10:00:00+08:00")
+    assert repo.findings() == []
+    import datetime as dt
+
+    from generator.pipeline import check
+
+    late = [f.rule for f in check(repo.records, dt.date(2026, 4, 30)).findings if f.file == XXGC]
+    assert "post-copy-late" in late, "check still says it was late"
+
+
+def test_audit_and_visitor_added_after_the_fact_are_fine(repo: Repo) -> None:
+    repo.write(
+        XXGC,
+        repo.read(XXGC)
+        + "audits:\n  - group: g1\n    findings: {organization: 有, content: 有, method: 有, effect: 有}\n"
+        "    problems: 无\n    filed: 2026-03-27\n"
+        "visitors:\n  - unit: kjxy\n    name: 李晓燕\n    role: 副书记\n    report_filed: 2026-03-27\n",
+    )
+    repo.commit("补录旁听和列席", when="2026-03-27T21:00:00+08:00")
+    # and one more audit on the session whose audit was already filed
+    repo.edit(
+        KJXY,
+        "visitors:\n",
+        "  - group: g1\n    findings: {organization: 二, content: 二, method: 二, effect: 二}\n"
+        "    problems: 无\n    filed: 2026-03-28\nvisitors:\n",
+    )
+    repo.commit("第二次旁听记录", when="2026-03-28T09:00:00+08:00")
+    assert repo.findings() == []
+
+
+def test_appending_amendments_and_filing_what_was_due_is_fine(repo: Repo) -> None:
+    repo.write(KJXY, repo.read(KJXY) + "amendments:\n  - date: 2026-03-22\n    reason: 更正地点\n")
+    repo.edit(KJXY, "location: 会计学院301会议室", "location: 会计学院302会议室")
+    repo.edit(XXGC, "members: 11\n", "members: 11\npresent: 10\n")  # present was never filed
+    repo.commit("更正地点", when="2026-03-22T10:00:00+08:00")
+    assert repo.findings() == []
+
+
+def test_unfiled_planned_session_may_change_or_go(repo: Repo) -> None:
+    repo.edit(JGDW, "location: 行政楼第一会议室", "location: 行政楼第二会议室")
+    repo.commit("改地点")
+    assert repo.findings() == []
+    repo.git("rm", "-q", JGDW)
+    repo.commit("取消计划")
+    assert repo.findings() == []
+
+
+def test_same_meaning_written_differently_is_not_a_change(repo: Repo) -> None:
+    repo.edit(XXGC, 'time: "9:30"', 'time: "09:30"')
+    repo.edit(XXGC, "phone: 13912345678", 'phone: "13912345678"')
+    repo.edit(KJXY, "unit: kjxy\n", "unit: kjxy\nkind: 中心组学习\n")
+    repo.edit(
+        KJXY, "host: {name: 张明华, title: 党委书记}", "host:\n  title: 党委书记\n  name: 张明华"
+    )
+    repo.commit("只是改写法")
+    assert repo.findings() == []
+
+
+def test_reordering_filed_entries_is_not_a_change(repo: Repo) -> None:
+    repo.edit(
+        KJXY,
+        "visitors:\n",
+        "  - group: g1\nvisitors:\n  - unit: jjxy\n    name: 何志远\n    role: 书记\n",
+    )
+    repo.commit("计划第二次旁听，新列席人")
+    text = repo.read(KJXY)
+    audits = text[text.index("audits:\n") : text.index("visitors:\n")].split("  - group: g1")
+    text = text.replace(
+        "".join(audits), "audits:\n  - group: g1" + audits[2] + "  - group: g1" + audits[1]
+    )
+    repo.write(KJXY, text)
+    repo.commit("调整顺序")
+    assert repo.findings() == []
+
+
+# ---------------------------------------------------------------- deletions and renames
+
+
+def test_deleting_a_filed_record(repo: Repo) -> None:
+    repo.git("rm", "-q", KJXY)
+    repo.commit("删除")
+    found = repo.findings()
+    assert rules(found) == ["record-deleted"]
+    assert found[0]["file"] == KJXY
+    assert found[0]["line"] is None
+    assert found[0]["unit"] == "kjxy"
+    assert found[0]["semester"] == "2025-2026-2"
+    assert found[0]["severity"] == "error"
+
+
+def test_deleting_in_the_work_tree_counts_before_any_commit(repo: Repo) -> None:
+    (repo.path / XXGC).unlink()
+    assert rules(repo.findings()) == ["record-deleted"]
+
+
+def test_renaming_a_filed_record_away(repo: Repo) -> None:
+    new = "records/sessions/kjxy/2026-03-19.yaml"
+    repo.git("mv", KJXY, new)
+    repo.edit(new, "date: 2026-03-18", "date: 2026-03-19")
+    repo.commit("改日期并改名")
+    found = repo.findings()
+    assert rules(found) == ["record-deleted"]
+    assert found[0]["file"] == KJXY
+    assert new in found[0]["message"], "the message names where it went"
+
+
+# ---------------------------------------------------------------- filed values changed
+
+
+def test_editing_a_filed_field_without_amendment(repo: Repo) -> None:
+    repo.edit(KJXY, "location: 会计学院301会议室", "location: 会计学院302会议室")
+    repo.commit("改地点")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "location:")
+    assert found[0]["file"] == KJXY and found[0]["unit"] == "kjxy"
+    assert "会计学院301会议室" in found[0]["message"] and "会计学院302会议室" in found[0]["message"]
+    assert "amendments" in found[0]["message"]
+
+
+def test_editing_a_filed_field_with_amendment(repo: Repo) -> None:
+    repo.edit(KJXY, "location: 会计学院301会议室", "location: 会计学院302会议室")
+    repo.write(
+        KJXY, repo.read(KJXY) + "amendments:\n  - date: 2026-03-22\n    reason: 地点写错了\n"
+    )
+    repo.commit("改地点并说明")
+    assert repo.findings() == []
+
+
+def test_an_amendment_from_an_earlier_change_does_not_cover_a_new_one(repo: Repo) -> None:
+    repo.write(
+        KJXY, repo.read(KJXY) + "amendments:\n  - date: 2026-03-22\n    reason: 地点写错了\n"
+    )
+    repo.edit(KJXY, "location: 会计学院301会议室", "location: 会计学院302会议室")
+    repo.commit("第一次更正")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "pr")
+    repo.git("checkout", "-q", "-b", "pr2")
+    repo.edit(KJXY, "members: 15", "members: 16")
+    repo.commit("又改人数")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "members:")
+
+
+def test_nested_change_points_at_the_nested_line(repo: Repo) -> None:
+    repo.edit(KJXY, "学习习近平总书记关于教育的重要论述", "学习习近平总书记关于科技的重要论述")
+    repo.commit("改学习内容")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "关于科技")
+    assert "topics[1].title" in found[0]["message"]
+
+
+def test_each_filed_part_is_protected(repo: Repo) -> None:
+    repo.edit(KJXY, "present: 14", "present: 15")  # filed with post_copy
+    repo.edit(KJXY, "post_copy: 2026-03-19", "post_copy: 2026-03-20")
+    repo.edit(KJXY, "problems: 无", "problems: 建议加强调研")  # the audit was filed
+    repo.edit(KJXY, "role: 书记", "role: 副书记")  # the visitor's report was filed
+    repo.edit(XXGC, "arrangement: 2026-03-23", "arrangement: 2026-03-22")
+    repo.commit("多处改动")
+    found = repo.findings()
+    lines = {(f["file"], f["line"]) for f in found}
+    assert rules(found) == ["filed-record-changed"] * 5
+    assert lines == {
+        (KJXY, repo.line_of(KJXY, "present:")),
+        (KJXY, repo.line_of(KJXY, "post_copy:")),
+        (KJXY, repo.line_of(KJXY, "problems:")),
+        (KJXY, repo.line_of(KJXY, "role:")),
+        (XXGC, repo.line_of(XXGC, "arrangement:")),
+    }
+
+
+def test_removing_filed_values(repo: Repo) -> None:
+    repo.edit(KJXY, "  post_copy: 2026-03-19\n", "")
+    repo.edit(
+        KJXY, "speakers:\n  - {name: 李晓燕, title: 副书记, outline: 谈体会, written: true}\n", ""
+    )
+    text = repo.read(KJXY)
+    repo.write(
+        KJXY, text[: text.index("audits:")] + "audits: []\n" + text[text.index("visitors:") :]
+    )
+    repo.commit("删掉一些")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"] * 3
+    by_line = {f["line"]: f["message"] for f in found}
+    assert None in by_line and "speakers" in by_line[None], "a removed top-level field has no line"
+    assert "被删除了" in by_line[repo.line_of(KJXY, "filed:")]
+    assert "g1" in by_line[repo.line_of(KJXY, "audits:")]
+
+
+def test_rewriting_an_amendment(repo: Repo) -> None:
+    repo.write(
+        KJXY, repo.read(KJXY) + "amendments:\n  - date: 2026-03-22\n    reason: 地点写错了\n"
+    )
+    repo.edit(KJXY, "location: 会计学院301会议室", "location: 会计学院302会议室")
+    repo.commit("第一次更正")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "pr")
+    repo.git("checkout", "-q", "-b", "pr2")
+    repo.edit(KJXY, "reason: 地点写错了", "reason: 没有更正")
+    repo.write(KJXY, repo.read(KJXY) + "  - date: 2026-03-25\n    reason: 新的更正\n")
+    repo.commit("改写更正记录")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "- date: 2026-03-22")
+    assert "只能在末尾追加" in found[0]["message"]
+
+
+def test_base_is_the_merge_base_not_the_tip(repo: Repo) -> None:
+    # main moves on after the pull request branched off: a new filed record lands there.
+    repo.git("checkout", "-q", "main")
+    repo.write("records/sessions/glxy/2026-03-25.yaml", FILED.replace("kjxy", "glxy"))
+    repo.commit("main 上新增记录")
+    repo.git("checkout", "-q", "pr")
+    repo.edit(JGDW, "location: 行政楼第一会议室", "location: 行政楼第二会议室")
+    repo.commit("改计划")
+    assert repo.findings(base="main") == [], "what main gained is not deleted by the branch"
+
+
+# ---------------------------------------------------------------- filing dates against commit dates
+
+
+def test_backdated_filing_is_a_warning_in_the_org_time_zone(repo: Repo) -> None:
+    # committed 2026-04-05 01:00 in Beijing (still 2026-04-04 in UTC)
+    repo.edit(
+        XXGC, "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-04-03\n"
+    )
+    repo.commit("补报", when="2026-04-05T01:00:00+08:00")
+    found = repo.findings()
+    assert rules(found) == ["filing-backdated"]
+    assert found[0]["severity"] == "warning"
+    assert found[0]["line"] == repo.line_of(XXGC, "post_copy:")
+    assert "2026-04-05" in found[0]["message"] and "2 天" in found[0]["message"]
+
+
+def test_one_day_earlier_is_not_backdated(repo: Repo) -> None:
+    repo.edit(
+        XXGC, "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-04-04\n"
+    )
+    repo.commit("补报", when="2026-04-05T23:30:00+08:00")
+    assert repo.findings() == []
+
+
+def test_backdating_uses_the_first_commit_that_has_the_date(repo: Repo) -> None:
+    repo.edit(
+        XXGC, "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-03-26\n"
+    )
+    repo.commit("按时报送", when="2026-03-26T20:00:00+08:00")
+    repo.edit(XXGC, "location: 信息工程学院报告厅", "location: 信息工程学院报告厅B")
+    repo.commit("后来的无关修改", when="2026-04-10T09:00:00+08:00")  # arrangement only was filed
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"], "the later commit does not make it backdated"
+
+
+def test_backdated_audit_and_visitor_carry_their_scope(repo: Repo) -> None:
+    repo.write(
+        XXGC,
+        repo.read(XXGC)
+        + "audits:\n  - group: g1\n    findings: {organization: 有, content: 有, method: 有, effect: 有}\n"
+        "    problems: 无\n    filed: 2026-03-27\n",
+    )
+    repo.commit("补录旁听", when="2026-04-02T09:00:00+08:00")
+    found = repo.findings()
+    assert rules(found) == ["filing-backdated"]
+    assert found[0]["group"] == "g1" and found[0]["unit"] == "xxgc"
+
+
+def test_uncommitted_filing_is_compared_with_today(repo: Repo) -> None:
+    repo.edit(
+        XXGC, "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-03-26\n"
+    )
+    assert rules(repo.findings(as_of="2026-03-27")) == []
+    found = repo.findings(as_of="2026-03-30")
+    assert rules(found) == ["filing-backdated"] and "还没有提交" in found[0]["message"]
+
+
+def test_sample_history_is_not_flagged_outside_the_range(repo: Repo) -> None:
+    # Every date in the base was committed long after it (here: all on 2026-03-20 or later);
+    # only the range under review counts, so nothing of the base is reported.
+    repo.commit("空提交", when="2026-11-29T10:00:00+08:00")
+    assert repo.findings() == []
+
+
+# ---------------------------------------------------------------- refusing to guess
+
+
+def test_shallow_clone_gets_a_clear_message(repo: Repo, tmp_path: Path, capsys) -> None:
+    repo.commit("再一个提交")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--branch",
+            "pr",
+            f"file://{repo.path}",
+            str(shallow),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    code = main(
+        ["history", "--records", str(shallow / "records"), "--base", "HEAD", "--format", "json"]
+    )
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == "", "no findings, no JSON: not a wrong answer"
+    assert "浅克隆" in captured.err and "fetch-depth: 0" in captured.err
+
+
+def test_unknown_base_and_no_repository(repo: Repo, tmp_path: Path, capsys) -> None:
+    code = main(["history", "--records", str(repo.records), "--base", "origin/nothing"])
+    assert code == 2 and "找不到比较基准" in capsys.readouterr().err
+    code = main(["history", "--records", str(repo.records), "--base=--output=x"])
+    assert code == 2
+    outside = tmp_path / "plain" / "records"
+    outside.mkdir(parents=True)
+    code = main(["history", "--records", str(outside), "--base", "main"])
+    assert code == 2 and "不在 Git 仓库里" in capsys.readouterr().err
+
+
+def test_shallow_clone_in_github_format_says_so_as_an_annotation(
+    repo: Repo, tmp_path: Path, capsys
+) -> None:
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(shallow)],
+        check=True,
+        capture_output=True,
+    )
+    code = main(
+        ["history", "--records", str(shallow / "records"), "--base", "HEAD", "--format", "github"]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert code == 2
+    assert len(out) == 1 and out[0].startswith("::error title=") and "%0A" not in out[0][:20]
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_cli_formats_and_exit_codes(repo: Repo, capsys, tmp_path: Path, monkeypatch) -> None:
+    repo.edit(KJXY, "members: 15", "members: 16")
+    repo.commit("改人数")
+    args = ["history", "--records", str(repo.records), "--base", "main", "--as-of", "2026-04-30"]
+    assert main([*args, "--format", "json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"as_of", "sessions", "findings", "base"}
+    assert payload["sessions"] == 3 and payload["as_of"] == "2026-04-30"
+    assert payload["base"] == repo.git("rev-parse", "main")
+    assert [f["rule"] for f in payload["findings"]] == ["filed-record-changed"]
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main([*args, "--format", "github"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"::error file={KJXY},line={repo.line_of(KJXY, 'members:')},title=")
+    assert "历史检查" in summary.read_text(encoding="utf-8")
+    assert main([*args]) == 1
+    assert "共同祖先" in capsys.readouterr().out
+
+
+def test_warnings_pass_unless_asked(repo: Repo, capsys) -> None:
+    repo.edit(
+        XXGC, "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-03-26\n"
+    )
+    repo.commit("补报", when="2026-04-10T09:00:00+08:00")
+    args = ["history", "--records", str(repo.records), "--base", "main", "--as-of", "2026-04-30"]
+    assert main(args) == 0
+    assert main([*args, "--fail-on", "warning"]) == 1
+    capsys.readouterr()

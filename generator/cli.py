@@ -199,6 +199,17 @@ def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
     history_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
     history_cmd.add_argument("--fail-on", choices=("error", "warning"), default="error")
 
+    overdue_cmd = commands.add_parser(
+        "overdue", help="列出现在逾期未完成的报送（check 的 *-missing）"
+    )
+    _add_records(overdue_cmd)
+    overdue_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    overdue_cmd.add_argument(
+        "--update-issue",
+        action="store_true",
+        help="更新代码托管平台上的跟踪议题（用 GITHUB_API_URL、GITHUB_REPOSITORY、GITHUB_TOKEN）",
+    )
+
 
 def _run_history(args: argparse.Namespace) -> int:
     import json
@@ -232,6 +243,35 @@ def _run_history(args: argparse.Namespace) -> int:
     return _exit_status(result, args.fail_on)
 
 
+def _run_overdue(args: argparse.Namespace) -> int:
+    from generator import overdue, tracker
+
+    result = check(args.records, args.as_of, _progress_printer())
+    if not args.update_issue:
+        print(overdue.as_json(result) if args.format == "json" else overdue.as_markdown(result))
+        return 0
+    names = ("GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_TOKEN")
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing:
+        sys.stderr.write(
+            f"缺少环境变量 {'、'.join(missing)}：--update-issue 只在工作流里运行"
+            "（GITHUB_TOKEN 由工作流的 env 传入）。\n"
+        )
+        return 2
+    api = tracker.IssueApi(*(os.environ[name] for name in names))
+    body = (
+        overdue.as_markdown(result, max_chars=60000) if overdue.overdue_findings(result) else None
+    )
+    closing = f"截至 {result.as_of}，逾期未完成的报送已全部补齐，本清单自动关闭。"
+    try:
+        done = tracker.sync(api, overdue.TITLE, overdue.MARKER, body, closing)
+    except tracker.TrackerError as err:
+        sys.stderr.write(f"更新跟踪议题失败：{err}\n")
+        return 1
+    print(f"逾期未报送清单：{done}")
+    return 0
+
+
 def _exit_status(result: CheckResult, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -240,7 +280,7 @@ def _exit_status(result: CheckResult, fail_on: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
-    handlers |= {"history": _run_history}
+    handlers |= {"history": _run_history, "overdue": _run_overdue}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -210,6 +210,21 @@ def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
         help="更新代码托管平台上的跟踪议题（用 GITHUB_API_URL、GITHUB_REPOSITORY、GITHUB_TOKEN）",
     )
 
+    owners_cmd = commands.add_parser("codeowners", help="根据 org.yaml 生成 CODEOWNERS")
+    owners_cmd.add_argument(
+        "--records", type=_records_dir, default=Path("records"), help="记录文件夹（默认 records）"
+    )
+    owners_cmd.add_argument("--flavor", choices=("github", "gitea"), default="github")
+    owners_cmd.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="默认 .github/CODEOWNERS（gitea：.gitea/CODEOWNERS）",
+    )
+    owners_cmd.add_argument(
+        "--check", action="store_true", help="只检查现有文件是否与 org.yaml 一致，不写入"
+    )
+
 
 def _run_history(args: argparse.Namespace) -> int:
     import json
@@ -272,6 +287,45 @@ def _run_overdue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_codeowners(args: argparse.Namespace) -> int:
+    from generator.codeowners import DEFAULT_PATH, render
+    from generator.history import read_org
+
+    org = read_org(args.records)
+    if org is None:
+        sys.stderr.write(
+            "org.yaml 缺失或有错误，无法生成 CODEOWNERS。请先运行 python -m generator check 并改正。\n"
+        )
+        return 2
+    try:
+        prefix = args.records.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        prefix = args.records.resolve().name
+    prefix = "" if prefix == "." else prefix + "/"
+    text, warnings = render(org, prefix, args.flavor)
+    for warning in warnings:
+        sys.stderr.write(f"提示：{warning}\n")
+    output: Path = args.output or Path(DEFAULT_PATH[args.flavor])
+    if args.check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != text:
+            sys.stderr.write(
+                f"「{output}」与 org.yaml 不一致：请运行 python -m generator codeowners"
+                + (" --flavor gitea" if args.flavor == "gitea" else "")
+                + " 重新生成并提交。\n"
+            )
+            return 1
+        sys.stderr.write(f"「{output}」与 org.yaml 一致。\n")
+        return 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8", newline="\n")
+    sys.stderr.write(f"已写入 {output}\n")
+    return 0
+
+
+# ---------------------------------------------------------------- liaison tools and exports
+
+
 def _exit_status(result: CheckResult, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -280,7 +334,7 @@ def _exit_status(result: CheckResult, fail_on: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
-    handlers |= {"history": _run_history, "overdue": _run_overdue}
+    handlers |= {"history": _run_history, "overdue": _run_overdue, "codeowners": _run_codeowners}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

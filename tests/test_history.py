@@ -370,6 +370,22 @@ def test_removing_filed_values(repo: Repo) -> None:
     assert "g1" in by_line[repo.line_of(KJXY, "audits:")]
 
 
+def test_adding_a_field_the_filed_form_lacked_is_a_change(repo: Repo) -> None:
+    repo.edit(XXGC, "contact:", "speakers:\n  - {name: 周丽娟, title: 副书记}\ncontact:")
+    repo.commit("补发言人")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(XXGC, "周丽娟")
+
+
+def test_an_unreadable_new_version_is_left_to_check(repo: Repo) -> None:
+    repo.edit(KJXY, "location: 会计学院301会议室", "location: [会计学院")
+    repo.commit("写坏了")
+    assert repo.findings() == [], (
+        "check reports the yaml-syntax error; history has nothing to compare"
+    )
+
+
 def test_rewriting_an_amendment(repo: Repo) -> None:
     repo.write(
         KJXY, repo.read(KJXY) + "amendments:\n  - date: 2026-03-22\n    reason: 地点写错了\n"

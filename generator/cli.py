@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--bind", default="127.0.0.1", help="监听地址（默认只监听本机）")
     _add_workflow_commands(commands)
+    _add_liaison_commands(commands)
     return parser
 
 
@@ -326,6 +327,156 @@ def _run_codeowners(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- liaison tools and exports
 
 
+def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
+    new_cmd = commands.add_parser(
+        "new",
+        help="新建一次学习的记录文件；加 --audit / --visitor 则给已有记录添加列席旁听记录或列席人员",
+        description="新建记录：能从 org.yaml 和以前的记录得知的都已填好，其余在终端里逐项询问，"
+        "或用参数给出（不在终端里运行时缺少必填参数会报错）。",
+    )
+    _add_records(new_cmd)
+    new_cmd.add_argument("--unit", required=True, help="单位编号，如 kjxy")
+    new_cmd.add_argument(
+        "--date",
+        required=True,
+        help="学习日期，如 2026-12-15（--audit/--visitor 时可写 2026-12-15-2）",
+    )
+    mode = new_cmd.add_mutually_exclusive_group()
+    mode.add_argument("--audit", action="store_true", help="添加列席旁听记录（附件2）")
+    mode.add_argument("--visitor", action="store_true", help="添加其他单位列席的书记或副书记")
+    new_cmd.add_argument(
+        "--no-input", action="store_true", help="即使在终端里也不询问，只用参数和默认值"
+    )
+    session = new_cmd.add_argument_group("新建学习记录（附件1）")
+    session.add_argument("--time", help="学习时间，如 14:30")
+    session.add_argument("--location", help="学习地点（默认同上次）")
+    session.add_argument("--members", type=int, help="中心组人数（默认同上次）")
+    session.add_argument("--present", type=int, help="实到人数（学习结束后才有）")
+    session.add_argument("--host", help="主持人姓名（默认同上次）")
+    session.add_argument("--host-title", help="主持人职务（默认同上次）")
+    session.add_argument("--first-topic", help="第一议题")
+    session.add_argument("--topic", action="append", default=[], help="其他学习内容，可写多次")
+    session.add_argument(
+        "--speaker", action="append", default=[], help="交流研讨：姓名/职务/发言提纲，可写多次"
+    )
+    session.add_argument("--contact", help="联系人（默认同上次）")
+    session.add_argument("--phone", help="联系电话（默认同上次）")
+    session.add_argument("--arranged", type=_date, help="安排表报送日期（默认今天）")
+    session.add_argument("--not-arranged", action="store_true", help="安排表还没有报送")
+    session.add_argument(
+        "--expect-audit", action="store_true", help="联系本单位的列席旁听组已确定来列席（计划列席）"
+    )
+    audit = new_cmd.add_argument_group("--audit：列席旁听记录（附件2）")
+    audit.add_argument("--group", help="列席旁听组编号（默认为联系本单位的组）")
+    audit.add_argument("--organization", help="1.组织领导的主要情况")
+    audit.add_argument("--content", help="2.学习内容的主要情况")
+    audit.add_argument("--method", help="3.学习方式的主要情况")
+    audit.add_argument("--effect", help="4.学习效果的主要情况")
+    audit.add_argument("--problems", help="问题和建议")
+    audit.add_argument("--filed", type=_date, help="记录表送交党委宣传部的日期")
+    visitor = new_cmd.add_argument_group("--visitor：其他单位列席人员")
+    visitor.add_argument("--visitor-unit", help="列席人所在单位编号")
+    visitor.add_argument("--name", help="列席人姓名（只写 --role 时按 org.yaml 补全）")
+    visitor.add_argument("--role", choices=("书记", "副书记"), help="书记 或 副书记")
+    visitor.add_argument("--report-filed", type=_date, help="列席情况书面报党委宣传部的日期")
+
+
+_SESSION_FLAGS = (
+    "time", "location", "members", "present", "host", "host_title", "first_topic", "topic",
+    "speaker", "contact", "phone", "arranged", "not_arranged", "expect_audit",
+)  # fmt: skip
+_AUDIT_FLAGS = ("group", "organization", "content", "method", "effect", "problems", "filed")
+_VISITOR_FLAGS = ("visitor_unit", "name", "role", "report_filed")
+
+
+def _ask(question: str, default: str | None, check_answer: Callable[[str], str | None]) -> str:
+    shown = f"［{default}］" if default else ""
+    while True:
+        try:
+            answer = input(f"{question}{shown}：").strip()
+        except EOFError:
+            print()
+            raise KeyboardInterrupt from None
+        if not answer and default:
+            answer = default
+        problem = check_answer(answer)
+        if problem is None:
+            return answer
+        print(f"  ✗ {problem}")
+
+
+def _confirm(text: str, shown: str) -> bool:
+    print(f"\n将写入 {shown}：\n")
+    print(text)
+    answer = _ask(
+        "确认写入？（是/否）", "是", lambda v: None if v.strip() else "请回答“是”或“否”。"
+    )
+    return answer.strip().lower() in {"是", "y", "yes", "好", "对"}
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from generator import new
+
+    mode = "audit" if args.audit else "visitor" if args.visitor else "session"
+    allowed = {"session": _SESSION_FLAGS, "audit": _AUDIT_FLAGS, "visitor": _VISITOR_FLAGS}[mode]
+    stray = [
+        "--" + name.replace("_", "-")
+        for name in (*_SESSION_FLAGS, *_AUDIT_FLAGS, *_VISITOR_FLAGS)
+        if name not in allowed and getattr(args, name) not in (None, False, [])
+    ]
+    what = {"session": "新建学习记录", "audit": "--audit", "visitor": "--visitor"}[mode]
+    if stray:
+        sys.stderr.write(f"参数错误：{'、'.join(stray)} 不用于{what}。用 --help 查看用法。\n")
+        return 2
+    interactive = sys.stdin.isatty() and not args.no_input
+    ask = _ask if interactive else None
+    if interactive:
+        print("直接回车采用方括号［］里的值；按 Ctrl+C 取消，不会写入任何文件。")
+    try:
+        if mode == "session":
+            day = new.parse_date(args.date)
+            if day is None:
+                sys.stderr.write(f"参数错误：--date「{args.date}」不是日期，请写成 2026-12-15。\n")
+                return 2
+            answers = new.SessionAnswers(
+                unit=args.unit, date=day, time=args.time, location=args.location,
+                members=args.members, present=args.present, host_name=args.host,
+                host_title=args.host_title, first_topic=args.first_topic, topics=args.topic,
+                speakers=args.speaker, contact_name=args.contact, contact_phone=args.phone,
+                arranged=args.arranged, not_arranged=args.not_arranged,
+                expect_audit=True if args.expect_audit else None,
+            )  # fmt: skip
+            written = new.new_session(
+                args.records, answers, args.as_of, ask, _confirm if interactive else None
+            )
+        elif mode == "audit":
+            answers = new.AuditAnswers(
+                unit=args.unit, date=args.date, group=args.group, organization=args.organization,
+                content=args.content, method=args.method, effect=args.effect,
+                problems=args.problems, filed=args.filed,
+            )  # fmt: skip
+            written = new.add_audit(args.records, answers, args.as_of, ask)
+        else:
+            answers = new.VisitorAnswers(
+                unit=args.unit, date=args.date, visitor_unit=args.visitor_unit, name=args.name,
+                role=args.role, report_filed=args.report_filed,
+            )  # fmt: skip
+            written = new.add_visitor(args.records, answers, args.as_of, ask)
+    except new.NewError as err:
+        sys.stderr.write(f"{err}\n")
+        return 2
+    print(f"{'已新建' if written.created else '已补充'} {written.shown}")
+    if written.findings:
+        print("按今天检查，这个文件还有：")
+        for finding in written.findings:
+            where = f"第 {finding.line} 行" if finding.line else "整个文件"
+            print(f"  {where} [{finding.severity.chinese}] {finding.message}")
+    else:
+        print("检查通过，没有发现问题。")
+    print("下一步：在 GitHub Desktop 或 git 里提交这个文件并发起合并请求，检查会自动再做一遍。")
+    return 1 if any(f.severity is Severity.ERROR for f in written.findings) else 0
+
+
 def _exit_status(result: CheckResult, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -335,6 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
     handlers |= {"history": _run_history, "overdue": _run_overdue, "codeowners": _run_codeowners}
+    handlers |= {"new": _run_new}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

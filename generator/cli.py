@@ -380,6 +380,17 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     visitor.add_argument("--role", choices=("书记", "副书记"), help="书记 或 副书记")
     visitor.add_argument("--report-filed", type=_date, help="列席情况书面报党委宣传部的日期")
 
+    export_cmd = commands.add_parser(
+        "export", help="导出 Word 表格（附件1、附件2）、Excel 台账和日历订阅（.ics）"
+    )
+    _add_records(export_cmd)
+    export_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site"),
+        help="输出文件夹，文件写在其中的 exports/ 下（默认 site）",
+    )
+
 
 _SESSION_FLAGS = (
     "time", "location", "members", "present", "host", "host_title", "first_topic", "topic",
@@ -477,6 +488,20 @@ def _run_new(args: argparse.Namespace) -> int:
     return 1 if any(f.severity is Severity.ERROR for f in written.findings) else 0
 
 
+def _run_export(args: argparse.Namespace) -> int:
+    from generator.exports import write_exports
+
+    result = check(args.records, args.as_of, _progress_printer())
+    errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+    paths = write_exports(result, args.out)
+    print(f"已导出 {len(paths)} 个文件到 {args.out / 'exports'}（截至 {result.as_of}）")
+    if errors:
+        sys.stderr.write(
+            f"注意：有 {errors} 个错误，出错的记录没有导出。用 python -m generator check 查看。\n"
+        )
+    return 0
+
+
 def _exit_status(result: CheckResult, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -486,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
     handlers |= {"history": _run_history, "overdue": _run_overdue, "codeowners": _run_codeowners}
-    handlers |= {"new": _run_new}
+    handlers |= {"new": _run_new, "export": _run_export}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

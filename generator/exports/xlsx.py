@@ -1,0 +1,401 @@
+"""The 台账 of a semester as an Excel workbook: sessions, audits, visits, every filing
+with its due date and status, and the compliance matrix (督查统计).
+
+Dates are real Excel dates, header rows bold and frozen, columns sized. Record
+text is always a text cell: a topic that starts with "=" stays text, never a
+formula. Phone numbers are shown in full (an office document, not the site).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generator.exports.common import clean, period_of, unit_name
+from generator.model import Org, Semester, Session
+from generator.pipeline import CheckResult
+from generator.rules import Filing, Quota, Status
+
+DATE_FORMAT = "yyyy-mm-dd"
+TIME_FORMAT = "hh:mm"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+FILING_STATUS_FILL = {
+    Status.ON_TIME: "C6EFCE",
+    Status.LATE: "FFEB9C",
+    Status.MISSING: "FFC7CE",
+    Status.PENDING: "EDEDED",
+    Status.UNKNOWN: "EDEDED",
+}
+QUOTA_WORDS = {Status.ON_TIME: "已完成", Status.MISSING: "未完成", Status.PENDING: "进行中"}
+QUOTA_COLUMNS = (
+    ("group-audit-missing", "列席旁听组列席"),
+    ("invite-missing", "邀请其他单位列席"),
+    ("visit-missing", "列席其他单位"),
+)
+SHEETS = ("学习记录", "列席旁听", "其他单位列席", "报送情况", "督查统计")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    width: float
+    kind: str = "text"  # text | date | time | int | percent
+
+
+def _value(value: Any, kind: str) -> Any:
+    if value is None or value == "":
+        return None
+    if kind == "time" and isinstance(value, str):
+        hours, minutes = value.split(":")
+        return dt.time(int(hours), int(minutes))
+    if kind in ("date", "int", "percent", "time"):
+        return value
+    return clean(value)
+
+
+def _sheet(book: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]):
+    sheet: Worksheet = book.create_sheet(title)
+    for index, column in enumerate(columns, 1):
+        cell = sheet.cell(row=1, column=index, value=column.title)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for row_number, row in enumerate(rows, 2):
+        for index, (column, raw) in enumerate(zip(columns, row, strict=True), 1):
+            _put(sheet.cell(row=row_number, column=index), _value(raw, column.kind), column.kind)
+    sheet.freeze_panes = "A2"
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{sheet.max_row}"
+    return sheet
+
+
+def _put(cell: Cell, value: Any, kind: str) -> None:
+    cell.value = value
+    if value is None:
+        return
+    if kind == "text":
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.alignment = WRAP
+    elif kind == "date":
+        cell.number_format = DATE_FORMAT
+    elif kind == "time":
+        cell.number_format = TIME_FORMAT
+    elif kind == "percent":
+        cell.number_format = "0%"
+
+
+def _status_fill(cell: Cell, status: Status) -> None:
+    cell.fill = PatternFill("solid", fgColor=FILING_STATUS_FILL[status])
+
+
+def _topics(session: Session) -> str:
+    return "\n".join(
+        f"{n}. {t.title}" + ("（第一议题）" if t.first_topic else "")
+        for n, t in enumerate(session.topics, 1)
+    )
+
+
+def _filing_key(filing: Filing) -> tuple[str, str, str | None]:
+    return filing.session.path, filing.kind, filing.group or filing.visiting_unit
+
+
+def _sessions_sheet(book: Workbook, sessions: list[Session], org: Org | None) -> None:
+    columns = (
+        Column("单位编号", 9),
+        Column("党组织名称", 20),
+        Column("学习日期", 12, "date"),
+        Column("时间", 7, "time"),
+        Column("地点", 24),
+        Column("年度次序", 9, "int"),
+        Column("会议类型", 11),
+        Column("中心组人数", 10, "int"),
+        Column("实到人数", 9, "int"),
+        Column("参加率", 8, "percent"),
+        Column("主持人", 10),
+        Column("主持人职务", 14),
+        Column("学习内容", 48),
+        Column("交流研讨人员、职务及发言提纲", 48),
+        Column("联系人", 10),
+        Column("联系电话", 15),
+        Column("安排表报送日期", 13, "date"),
+        Column("报宣传部日期", 13, "date"),
+        Column("列席旁听组", 10),
+        Column("其他单位列席", 24),
+        Column("记录文件", 36),
+    )
+    rows = []
+    for s in sessions:
+        speakers = "\n".join(
+            p.name + (f"（{p.title}）" if p.title else "") + (f"：{p.outline}" if p.outline else "")
+            for p in s.speakers
+        )
+        visitors = "、".join(f"{unit_name(org, v.unit)} {v.name}（{v.role}）" for v in s.visitors)
+        rows.append(
+            (
+                s.unit,
+                unit_name(org, s.unit),
+                s.date,
+                s.time,
+                s.location,
+                s.year_seq,
+                s.kind,
+                s.members,
+                s.present,
+                s.present / s.members if s.present is not None else None,
+                s.host.name,
+                s.host.title,
+                _topics(s),
+                speakers,
+                s.contact.name,
+                s.contact.phone,
+                s.arrangement_filed,
+                s.post_copy_filed,
+                "、".join(a.group for a in s.audits),
+                visitors,
+                s.path,
+            )
+        )
+    _sheet(book, SHEETS[0], columns, rows)
+
+
+def _audits_sheet(
+    book: Workbook, sessions: list[Session], org: Org | None, filings: dict[tuple, Filing]
+) -> None:
+    columns = (
+        Column("单位编号", 9),
+        Column("党组织名称", 20),
+        Column("学习日期", 12, "date"),
+        Column("列席旁听组", 10),
+        Column("组长", 10),
+        Column("联络员", 10),
+        Column("组织领导", 32),
+        Column("学习内容", 32),
+        Column("学习方式", 32),
+        Column("学习效果", 32),
+        Column("问题和建议", 32),
+        Column("应报日期", 12, "date"),
+        Column("记录表报送日期", 13, "date"),
+        Column("状态", 10),
+        Column("记录文件", 36),
+    )
+    rows, statuses = [], []
+    for s in sessions:
+        for a in s.audits:
+            group = org.groups.get(a.group) if org else None
+            filing = filings.get((s.path, "audit_record", a.group))
+            f = a.findings
+            status = filing.status.chinese if filing else ("计划列席" if a.planned else "未到期")
+            statuses.append(filing.status if filing else None)
+            rows.append(
+                (
+                    s.unit,
+                    unit_name(org, s.unit),
+                    s.date,
+                    a.group,
+                    group.leader.name if group else None,
+                    group.liaison.name if group else None,
+                    f.organization if f else None,
+                    f.content if f else None,
+                    f.method if f else None,
+                    f.effect if f else None,
+                    a.problems,
+                    filing.due if filing else None,
+                    a.filed,
+                    status,
+                    s.path,
+                )
+            )
+    sheet = _sheet(book, SHEETS[1], columns, rows)
+    for row, status in enumerate(statuses, 2):
+        if status is not None:
+            _status_fill(sheet.cell(row=row, column=14), status)
+
+
+def _visitors_sheet(
+    book: Workbook, sessions: list[Session], org: Org | None, filings: dict[tuple, Filing]
+) -> None:
+    columns = (
+        Column("被列席单位编号", 12),
+        Column("被列席单位", 20),
+        Column("学习日期", 12, "date"),
+        Column("列席单位编号", 12),
+        Column("列席单位", 20),
+        Column("姓名", 10),
+        Column("职务", 8),
+        Column("应报日期", 12, "date"),
+        Column("书面报告日期", 13, "date"),
+        Column("状态", 10),
+        Column("记录文件", 36),
+    )
+    rows, statuses = [], []
+    for s in sessions:
+        for v in s.visitors:
+            filing = filings.get((s.path, "visit_report", v.unit))
+            statuses.append(filing.status if filing else None)
+            rows.append(
+                (
+                    s.unit,
+                    unit_name(org, s.unit),
+                    s.date,
+                    v.unit,
+                    unit_name(org, v.unit),
+                    v.name,
+                    v.role,
+                    filing.due if filing else None,
+                    v.report_filed,
+                    filing.status.chinese if filing else "不需报告",
+                    s.path,
+                )
+            )
+    sheet = _sheet(book, SHEETS[2], columns, rows)
+    for row, status in enumerate(statuses, 2):
+        if status is not None:
+            _status_fill(sheet.cell(row=row, column=10), status)
+
+
+def _filings_sheet(book: Workbook, filings: list[Filing], org: Org | None) -> None:
+    columns = (
+        Column("单位编号", 9),
+        Column("党组织名称", 20),
+        Column("学习日期", 12, "date"),
+        Column("报送事项", 30),
+        Column("列席旁听组／列席单位", 18),
+        Column("应报日期", 12, "date"),
+        Column("报送日期", 12, "date"),
+        Column("状态", 10),
+        Column("记录文件", 36),
+    )
+    rows = [
+        (
+            f.session.unit,
+            unit_name(org, f.session.unit),
+            f.session.date,
+            f.label,
+            f.group or (unit_name(org, f.visiting_unit) if f.visiting_unit else None),
+            f.due,
+            f.filed,
+            f.status.chinese,
+            f.session.path,
+        )
+        for f in filings
+    ]
+    sheet = _sheet(book, SHEETS[3], columns, rows)
+    for row, filing in enumerate(filings, 2):
+        _status_fill(sheet.cell(row=row, column=8), filing.status)
+
+
+def _quota_text(quota: Quota | None) -> tuple[str, Status | None]:
+    if quota is None:
+        return "不要求", None
+    word = QUOTA_WORDS.get(quota.status, quota.status.chinese)
+    return (f"{word}（{quota.count}次）" if quota.count else word), quota.status
+
+
+def _matrix_sheet(
+    book: Workbook, quotas: list[Quota], semesters: list[Semester], org: Org | None
+) -> None:
+    """督查统计: one row per unit and semester; a column per month and per semester quota."""
+    if org is None:
+        _sheet(book, SHEETS[4], (Column("说明", 40),), [("org.yaml 有错误，无法统计。",)])
+        return
+    months = [m for s in semesters for m in s.months()]
+    months = list(dict.fromkeys(months))
+    columns = [
+        Column("学期", 22),
+        Column("单位编号", 9),
+        Column("党组织名称", 20),
+        Column("类别", 10),
+        Column("列席旁听组", 10),
+    ]
+    columns += [Column(f"{m[:4]}年{int(m[5:])}月学习", 11) for m in months]
+    columns += [Column(title, 14) for _, title in QUOTA_COLUMNS]
+    by_key: dict[tuple, Quota] = {}
+    for q in quotas:
+        by_key[(q.semester, q.unit, q.rule, q.month)] = q
+    rows: list[list[Any]] = []
+    fills: list[list[Status | None]] = []
+    for semester in semesters:
+        own_months = set(semester.months())
+        for unit in org.units.values():
+            row: list[Any] = [
+                semester.name,
+                unit.id,
+                unit.name,
+                unit.kind,
+                org.group_of_unit.get(unit.id),
+            ]
+            statuses: list[Status | None] = [None] * 5
+            for month in months:
+                if month not in own_months:
+                    row.append(None)
+                    statuses.append(None)
+                    continue
+                quota = by_key.get((semester.id, unit.id, "monthly-study-missing", month))
+                text, status = _quota_text(quota)
+                if quota is None and month in semester.exempt_months:
+                    text = "免"
+                row.append(text)
+                statuses.append(status)
+            for rule, _ in QUOTA_COLUMNS:
+                text, status = _quota_text(by_key.get((semester.id, unit.id, rule, None)))
+                row.append(text)
+                statuses.append(status)
+            rows.append(row)
+            fills.append(statuses)
+    sheet = _sheet(book, SHEETS[4], columns, rows)
+    for row_number, statuses in enumerate(fills, 2):
+        for column, status in enumerate(statuses, 1):
+            if status is not None:
+                _status_fill(sheet.cell(row=row_number, column=column), status)
+    sheet.freeze_panes = "F2"
+
+
+def semester_xlsx(result: CheckResult, semester_id: str | None) -> bytes:
+    """The 台账 of one semester (sessions counted in it, see common.period_of), or of
+    everything when `semester_id` is None."""
+    org = result.records.org
+    semesters = list(org.semesters) if org else []
+    if semester_id is not None:
+        semesters = [s for s in semesters if s.id == semester_id]
+        if not semesters:
+            raise KeyError(semester_id)
+
+    def wanted(session: Session) -> bool:
+        if semester_id is None:
+            return True
+        period = period_of(org, session.date)
+        return period is not None and period.id == semester_id
+
+    sessions = [s for s in result.records.sessions if wanted(s)]
+    paths = {s.path for s in sessions}
+    filings = [f for f in result.evaluation.filings if f.session.path in paths]
+    by_key = {_filing_key(f): f for f in filings}
+    quotas = [
+        q for q in result.evaluation.quotas if semester_id is None or q.semester == semester_id
+    ]
+    book = Workbook()
+    book.remove(book.active)
+    _sessions_sheet(book, sessions, org)
+    _audits_sheet(book, sessions, org, by_key)
+    _visitors_sheet(book, sessions, org, by_key)
+    _filings_sheet(book, filings, org)
+    _matrix_sheet(book, quotas, semesters, org)
+    title = semesters[0].name if semester_id and semesters else "全部学期"
+    book.properties.title = clean(f"{org.institution if org else ''} 中心组学习台账 {title}")
+    book.properties.creator = clean(org.institution if org else "")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

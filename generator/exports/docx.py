@@ -28,6 +28,7 @@ TITLE_FONT = "黑体"  # SimHei
 LATIN_FONT = "Times New Roman"
 TEXT_WIDTH = Cm(15.6)  # A4 (21 cm) less 2.7 cm margins each side
 PAGE_MARGIN = Cm(2.7)
+SIGNATURE_COLUMN = Cm(8.4)
 
 FORM1_TITLE = "基层党委（党总支）理论学习中心组学习安排表"
 FORM2_TITLE = "基层党委（党总支）理论学习中心组学习列席旁听记录表"
@@ -111,16 +112,23 @@ def _paragraph(
 
 
 def _spread(document: Document, parts: list[str], after: float = 6) -> None:
-    """One line with its parts spread across the text width (tab stops), as on the form."""
+    """One line with its two parts at the left and right margins (tab stops), as on the form."""
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(after)
-    stops = paragraph.paragraph_format.tab_stops
-    if len(parts) == 2:
-        stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    else:  # 组长, 联络员, 填报时间: left-aligned thirds
-        stops.add_tab_stop(Cm(4.9))
-        stops.add_tab_stop(Cm(10.4))
+    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     _fonts(paragraph.add_run(clean("\t".join(parts))), BODY_FONT, 12)
+
+
+def _signatures(document: Document, leader: str, liaison: str, filed: str) -> None:
+    """组长 and 联络员 side by side, 填报时间 under 联络员: the form's one line would not fit
+    three names and a date in 小四 on A4."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.tab_stops.add_tab_stop(SIGNATURE_COLUMN)
+    paragraph.paragraph_format.line_spacing = 1.8
+    run = paragraph.add_run(clean(f"列席旁听组组长：{leader}\t列席旁听组联络员：{liaison}"))
+    _fonts(run, BODY_FONT, 12)
+    run.add_break()
+    _fonts(paragraph.add_run(clean(f"\t填报时间：{filed}")), BODY_FONT, 12)
 
 
 def _cell(
@@ -274,13 +282,11 @@ def _form2(document: Document, session: Session, audit: Audit, org: Org | None) 
     _cell(tail, audit.problems or "")
     _row_height(rows[5], 4.0)
     _paragraph(document, after=6)
-    _spread(
+    _signatures(
         document,
-        [
-            f"列席旁听组组长：{group.leader.name if group else ''}",
-            f"列席旁听组联络员：{group.liaison.name if group else ''}",
-            f"填报时间：{cn_date(audit.filed)}",
-        ],
+        group.leader.name if group else "",
+        group.liaison.name if group else "",
+        cn_date(audit.filed),
     )
 
 

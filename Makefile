@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 AS_OF ?=
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: setup site build check test lint bench clean
+.PHONY: setup site build check test lint bench bench-site browser-deps clean
 
 setup: $(STAMP)
 
@@ -21,8 +21,9 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python -m generator build $(AS_OF_FLAG)
 
+# Build the records into site/ and serve it at http://127.0.0.1:8000 (Ctrl+C stops).
 site: build
-	$(BIN)/python -m generator serve --site-dir site
+	$(BIN)/python -m generator serve --site-dir site --bind 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
@@ -34,6 +35,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
+
+# Site build times on synthetic histories (sessions: 375, 1500, 6000).
+bench-site: $(STAMP)
+	$(BIN)/python benchmarks/bench_site.py $(SIZES)
+
+# The browser the site tests drive: Debian's Chromium (needs root; never `playwright install`).
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 clean:
 	rm -rf $(VENV) site build .pytest_cache

@@ -1,0 +1,264 @@
+"""The built site in a real browser: Playwright drives Debian's Chromium.
+
+Skipped when /usr/bin/chromium is absent on a developer's machine; under CI
+(CI=true) a missing browser fails the run instead (.ci/run installs it).
+Playwright never downloads a browser here: it launches /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.cli import main
+from generator.site.serve import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "{ onmouseover=alert(1) }",
+    "| a | b |",
+]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must run the browser tests: .ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    """The sample records plus one hostile session, built and served on 127.0.0.1."""
+    tmp = tmp_path_factory.mktemp("browser")
+    records = tmp / "records"
+    shutil.copytree(ROOT / "records", records)
+    h = [json.dumps(text, ensure_ascii=False) for text in HOSTILE]
+    (records / "sessions" / "kjxy" / "2026-09-30.yaml").write_text(
+        f"""unit: kjxy
+date: 2026-09-30
+time: "14:30"
+location: {h[0]}
+year_seq: 99
+members: 10
+present: 10
+host: {{name: {h[3]}, title: {h[1]}}}
+topics:
+  - {{title: {h[2]}, first_topic: true}}
+  - title: {h[4]}
+speakers:
+  - {{name: {h[0]}, title: {h[3]}, outline: {h[1]}}}
+contact: {{name: {h[1]}, phone: "13912345678"}}
+filed: {{arrangement: 2026-09-27, post_copy: 2026-10-01}}
+amendments:
+  - {{date: 2026-10-02, reason: {h[3]}}}
+""",
+        encoding="utf-8",
+    )
+    site = tmp / "site"
+    code = main(
+        [
+            "build",
+            "--records",
+            str(records),
+            "--as-of",
+            "2026-11-29",
+            "--site-dir",
+            str(site),
+            "--build-dir",
+            str(tmp / "build"),
+        ]
+    )
+    assert code == 0
+    server = make_server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class Watched:
+    """A page whose every request (the search worker's included) is recorded.
+
+    Recorded, not intercepted: the machine has no network to leak to, so any
+    request for another host is a failure, whether or not it could succeed."""
+
+    def __init__(self, browser, **options) -> None:
+        self.context = browser.new_context(**options)
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.on("request", self._request)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+
+    def _request(self, request) -> None:
+        url = request.url
+        self.requests.append(url)
+        parts = urlsplit(url)
+        if parts.scheme not in ("data", "blob") and parts.hostname != "127.0.0.1":
+            self.outside.append(url)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    watched = Watched(browser, viewport={"width": 1400, "height": 900})
+    yield watched
+    watched.close()
+
+
+def test_home_page_renders(watched, site_url):
+    page = watched.page
+    page.goto(f"{site_url}/index.html", wait_until="networkidle")
+    assert "兰州工商学院中心组学习列席旁听" in page.inner_text("h1")
+    assert page.locator(".zxz-card").count() == 4
+    assert page.locator("table.zxz-heat tbody tr").count() == 12
+    assert page.locator(".zxz-legend").first.is_visible()
+    tabs = page.inner_text(".md-tabs")
+    for tab in ("首页", "学习安排", "督查统计", "单位", "列席旁听组", "规则说明", "填报指南"):
+        assert tab in tabs
+    # the heat map's colours really are applied: a missing cell is red
+    red = page.eval_on_selector("td.zxz-heat-missing", "e => getComputedStyle(e).backgroundColor")
+    assert red == "rgb(211, 47, 47)"
+    assert watched.errors == []
+
+
+def test_searching_a_chinese_phrase_finds_the_record(watched, site_url):
+    page = watched.page
+    page.goto(f"{site_url}/index.html", wait_until="networkidle")
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "大思政课建设")
+    page.keyboard.press("End")  # Material reads the query on keyup; fill() sends none
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.md-search-result__link')]
+                 .some(a => a.href.includes('/sessions/jjxy/2026-05-14.html'))""",
+        timeout=15000,
+    )
+    page.wait_for_timeout(500)
+    links = page.locator(".md-search-result__item a.md-search-result__link")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    # the record whose topic is 推进经济学“大思政课”建设 comes first; another mentions 大思政课 too
+    assert "/sessions/jjxy/2026-05-14.html" in hrefs[0]
+    assert len(hrefs) <= 3
+    assert "个符合条件的结果" in page.inner_text(".md-search-result__meta")
+
+
+def test_a_record_page_prints_as_the_form_alone(watched, site_url):
+    page = watched.page
+    page.goto(f"{site_url}/sessions/kjxy/2026-10-12.html", wait_until="networkidle")
+    assert page.locator(".md-header").is_visible()
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"):
+        assert page.locator(chrome).first.is_hidden(), chrome
+    assert page.locator("article h1").first.is_hidden()
+    assert page.locator("article h2").first.is_hidden()
+    form = page.locator(".zxz-form")
+    assert form.is_visible()
+    text = form.inner_text()
+    assert "基层党委（党总支）理论学习中心组学习安排表" in text and "党组织名称（盖章）" in text
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    # the audit record (附件2) also fits one A4 page, with its signature lines
+    page.goto(f"{site_url}/audits/jjxy/2026-05-14-g2.html", wait_until="networkidle")
+    page.emulate_media(media="print")
+    assert "列席旁听组组长：" in page.locator(".zxz-form").inner_text()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_no_request_leaves_127_0_0_1(watched, site_url):
+    page = watched.page
+    for path in (
+        "index.html",
+        "schedule/2026-2027-1.html",
+        "stats/2025-2026-2.html",
+        "units/kjxy.html",
+        "groups/g1.html",
+        "sessions/kjxy/2026-10-12.html",
+        "audits/jjxy/2026-05-14-g2.html",
+        "rules.html",
+    ):
+        page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "学习")
+    page.keyboard.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert watched.requests, "the route recorded nothing"
+    assert any(url.endswith("search_index.json") for url in watched.requests)
+    assert watched.outside == []
+
+
+def test_hostile_record_executes_nothing_and_shows_its_text(watched, site_url):
+    page = watched.page
+    page.goto(f"{site_url}/sessions/kjxy/2026-09-30.html", wait_until="networkidle")
+    page.hover(".zxz-form")
+    for cell in page.locator(".zxz-form td").all():
+        cell.hover()
+    page.mouse.move(5, 5)
+    body = page.inner_text("article")
+    for text in HOSTILE:
+        assert text in body, text
+    assert "139****5678" in body and "13912345678" not in page.content()
+    assert page.locator("article img[src='x']").count() == 0
+    assert page.locator("article script").count() == 0
+    assert watched.dialogs == []
+    assert watched.errors == []
+    assert watched.outside == []
+
+
+def test_tables_sort_when_a_header_is_clicked(watched, site_url):
+    page = watched.page
+    page.goto(f"{site_url}/units/kjxy.html", wait_until="networkidle")
+    table = page.locator("article table:not([class])").filter(has_text="次序").first
+    dates = lambda: table.locator("tbody tr td:first-child").all_inner_texts()  # noqa: E731
+    before = dates()
+    header = table.locator("th", has_text="次序")
+    header.click()
+    ascending = dates()
+    header.click()
+    descending = dates()
+    assert ascending == list(reversed(descending)) and len(ascending) == len(before) > 2
+    assert ascending[0].startswith("2026年3月")

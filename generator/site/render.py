@@ -38,6 +38,9 @@ STATUS_LABELS = {
     "planned": "计划",
     "none": "—",
 }
+# Every page carries the navigation: it lists the latest semesters only, so that
+# a long history does not make every page (and the build) grow with it.
+NAV_SEMESTERS = 4
 QUOTA_LABELS = {"on_time": "已完成", "missing": "未完成", "pending": "进行中"}
 MONTHLY_LABELS = {"on_time": "已学习", "missing": "未学习", "pending": "未到期"}
 
@@ -250,6 +253,8 @@ def render_pages(
         jobs.append((semester_page("schedule", semester), "schedule.md.j2", {"semester": semester}))
         jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
     jobs.append(("stats/other.md", "stats_other.md.j2", {}))
+    jobs.append(("schedule/index.md", "semesters.md.j2", {"kind": "schedule"}))
+    jobs.append(("stats/index.md", "semesters.md.j2", {"kind": "stats"}))
     jobs.append(("units/index.md", "units.md.j2", {}))
     for unit_id, unit in data.units.items():
         jobs.append((unit_page(unit_id), "unit.md.j2", {"unit": unit}))

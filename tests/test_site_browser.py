@@ -262,3 +262,49 @@ def test_tables_sort_when_a_header_is_clicked(watched, site_url):
     descending = dates()
     assert ascending == list(reversed(descending)) and len(ascending) == len(before) > 2
     assert ascending[0].startswith("2026年3月")
+
+
+SCREENSHOTS = ROOT / "docs" / "images"
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    """The sample records alone, as `make site` shows them."""
+    tmp = tmp_path_factory.mktemp("screens")
+    args = ["build", "--as-of", "2026-11-29", "--records", str(ROOT / "records")]
+    assert main([*args, "--site-dir", str(tmp / "site"), "--build-dir", str(tmp / "b")]) == 0
+    server = make_server(tmp / "site", "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_screenshots(browser, sample_url, tmp_path):
+    """The README's pictures: home page, a record page, its print view.
+    UPDATE_SCREENSHOTS=1 writes them to docs/images/ (then look at them)."""
+    out = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shots = [
+        ("home.png", "index.html", "screen", {"width": 1400, "height": 900}),
+        ("record.png", "sessions/kjxy/2026-10-12.html", "screen", {"width": 1400, "height": 900}),
+        ("print.png", "sessions/kjxy/2026-10-12.html", "print", {"width": 794, "height": 1123}),
+        (
+            "print-audit.png",
+            "audits/jjxy/2026-05-14-g2.html",
+            "print",
+            {"width": 794, "height": 1123},
+        ),
+    ]
+    for name, path, media, viewport in shots:
+        watched = Watched(browser, viewport=viewport, device_scale_factor=1)
+        try:
+            watched.page.emulate_media(media=media)
+            watched.page.goto(f"{sample_url}/{path}", wait_until="networkidle")
+            if media == "print":  # a screenshot has no @page margins: show the sheet's
+                watched.page.add_style_tag(content="body { padding: 16mm 15mm; }")
+            watched.page.screenshot(path=str(out / name), full_page=media == "screen")
+            assert watched.outside == [] and watched.errors == []
+        finally:
+            watched.close()
+        data = (out / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 20_000, name

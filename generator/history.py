@@ -32,7 +32,7 @@ from generator.findings import Finding, sorted_findings
 from generator.gitrepo import Commit, GitError, Repo
 from generator.model import STUDY_KIND, Org, normalize_time, org_from
 from generator.pipeline import DEFAULT_TIMEZONE, CheckResult, today_in
-from generator.records import RecordSet, display_root
+from generator.records import RecordSet, display_root, phone_as_text
 from generator.rules import Evaluation
 from generator.yamlio import Document, parse
 
@@ -104,9 +104,7 @@ def read_version(raw: bytes) -> Version | None:
     if document.problems or not isinstance(document.data, dict):
         return None
     data = copy.deepcopy(document.data)
-    contact = data.get("contact")
-    if isinstance(contact, dict) and type(contact.get("phone")) is int:
-        contact["phone"] = str(contact["phone"])  # as records.py reads it
+    phone_as_text(data)  # as check reads it
     if not schemas.is_valid("session", data):
         return None
     return Version(document, _normalise(data))

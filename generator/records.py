@@ -191,21 +191,20 @@ def _schema_findings(
     return not problems
 
 
+def phone_as_text(data: object) -> None:
+    """An unquoted phone number is read as an integer: take its digits (records.md)."""
+    contact = data.get("contact") if isinstance(data, dict) else None
+    if isinstance(contact, dict) and type(contact.get("phone")) is int:
+        contact["phone"] = str(contact["phone"])
+
+
 def _validate_session(source: SourceFile, findings: list[Finding]) -> Session | None:
     parts = source.path.split("/")
     folder_unit = parts[-2] if len(parts) >= 4 else None
     if source.document is None:
         return None
     data = source.document.data
-    if isinstance(data, dict):
-        contact = data.get("contact")
-        # An unquoted phone number is read as an integer: take its digits (records.md).
-        if (
-            isinstance(contact, dict)
-            and isinstance(contact.get("phone"), int)
-            and not isinstance(contact.get("phone"), bool)
-        ):
-            contact["phone"] = str(contact["phone"])
+    phone_as_text(data)
     unit = (
         data.get("unit")
         if isinstance(data, dict) and isinstance(data.get("unit"), str)

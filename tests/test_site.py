@@ -17,7 +17,7 @@ import pytest
 
 from generator.cli import main
 from generator.pipeline import check
-from generator.site import RecordErrors, generate
+from generator.site import RecordErrors, SiteError, generate
 from generator.site.privacy import mask_mobiles, mask_phone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -444,6 +444,22 @@ def test_show_phone_can_be_set_in_mkdocs_yml(tmp_path):
         encoding="utf-8"
     )
     assert MOBILE in page
+
+
+def test_mkdocs_yml_is_read_with_the_projects_loader(tmp_path):
+    """One YAML loader everywhere: a duplicate key in mkdocs.yml is an error with its line."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + "site_name: 又一个名字\n",
+        encoding="utf-8",
+    )
+    result = check(GOLDEN / "records", dt.date.fromisoformat(AS_OF))
+    with pytest.raises(SiteError) as caught:
+        generate(result, tmp_path / "build", config=config)
+    lines = config.read_text(encoding="utf-8").count("\n")
+    assert any(str(config) in line and f"第 {lines} 行" in line for line in caught.value.lines)
+    assert "site_name" in "".join(caught.value.lines)
+    assert not (tmp_path / "build").exists()
 
 
 # ---------------------------------------------------------------- safety

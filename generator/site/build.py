@@ -21,6 +21,7 @@ from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.render import Options, nav, render_pages
 from generator.site.view import build_data
+from generator.yamlio import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = ROOT / "mkdocs.yml"
@@ -63,12 +64,23 @@ class BuildReport:
 
 
 def load_settings(config: Path) -> dict[str, Any]:
-    """mkdocs.yml as plain data (it uses no Python tags, so safe_load reads it)."""
-    with config.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
+    """mkdocs.yml as plain data, read with the project's one YAML loader (yamlio)."""
+    try:
+        raw = config.read_bytes()
+    except OSError as err:
+        raise SiteError(f"无法读取 mkdocs 配置 {config}：{err.strerror}") from err
+    document = parse(raw)
+    if document.problems:
+        raise SiteError(
+            f"mkdocs 配置 {config} 有 {len(document.problems)} 处问题：",
+            [
+                f"{config}{f'，第 {p.line} 行' if p.line else ''}：{p.message}"
+                for p in document.problems
+            ],
+        )
+    if not isinstance(document.data, dict):
         raise SiteError(f"{config} 不是有效的 mkdocs 配置。")
-    return data
+    return document.data
 
 
 def show_phone_setting(settings: dict[str, Any]) -> bool:

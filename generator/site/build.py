@@ -19,6 +19,7 @@ import yaml
 
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
+from generator.site.assistant import write_assistant_files
 from generator.site.render import Options, nav, render_pages
 from generator.site.view import build_data
 from generator.yamlio import parse
@@ -126,6 +127,7 @@ def generate(
         target = docs_out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    write_assistant_files(result, docs_out, settings, show_phone)
     settings = dict(settings)
     settings["docs_dir"] = "docs"
     settings["site_dir"] = "site"

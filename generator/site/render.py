@@ -314,4 +314,5 @@ def nav(data: SiteData, show_phone: bool = False) -> list:
         {"列席旁听组": "groups/index.md"},
         {"规则说明": "rules.md"},
         {"填报指南": "guide.md"},
+        {"填报助手": "assistant.md"},
     ]

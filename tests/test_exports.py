@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import zipfile
 import zoneinfo
 from pathlib import Path
 
@@ -17,13 +18,15 @@ from openpyxl import load_workbook
 
 from generator.cli import main
 from generator.exports import (
+    FULL,
     calendar_ics,
+    masked,
     semester_xlsx,
     session_docx,
     write_exports,
 )
 from generator.exports.common import calendar_path, semester_xlsx_path, session_docx_path
-from generator.exports.ics import feeds, uid
+from generator.exports.ics import Calendars, feeds, uid
 from generator.pipeline import CheckResult, check
 from generator.rules import Status
 
@@ -216,6 +219,29 @@ def test_xlsx_compliance_matrix(result: CheckResult) -> None:
     assert kjxy["列席旁听组列席"].value.startswith("已完成")
 
 
+def test_xlsx_compliance_matrix_of_all_semesters_has_a_column_per_month_of_the_year(
+    result: CheckResult,
+) -> None:
+    """all.xlsx: a row per unit and semester, months as 1月…12月, so that a long history
+    adds rows and not columns."""
+    sheet = load_workbook(io.BytesIO(semester_xlsx(result, None)))["督查统计"]
+    header = [c.value for c in sheet[1]]
+    months = [h for h in header if h.endswith("月学习")]
+    assert months == [f"{m}月学习" for m in (3, 4, 5, 6, 7, 9, 10, 11, 12, 1)]
+    rows = [
+        dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
+    spring = next(
+        r for r in rows if r["单位编号"] == "hqzs" and r["学期"] == "2025—2026学年第二学期"
+    )
+    assert spring["5月学习"] == "未完成" and spring["4月学习"] == "已完成（1次）"
+    assert spring["7月学习"] == "免" and spring["9月学习"] is None
+    autumn = next(
+        r for r in rows if r["单位编号"] == "hqzs" and r["学期"] == "2026—2027学年第一学期"
+    )
+    assert autumn["5月学习"] is None and autumn["9月学习"] is not None
+
+
 def test_xlsx_text_is_never_a_formula_and_control_characters_are_replaced(tmp_path: Path) -> None:
     records = tmp_path / "records"
     shutil.copytree(SAMPLES, records)
@@ -305,6 +331,46 @@ def test_ics_is_the_same_bytes_for_the_same_records(result: CheckResult) -> None
     assert calendar_ics(result, result.records.sessions, "x") == calendar_ics(
         again, again.records.sessions, "x"
     )
+
+
+def test_docx_and_xlsx_are_the_same_bytes_for_the_same_records(result: CheckResult) -> None:
+    """No wall clock in a file: zip entries carry a fixed date, the workbook the as-of day."""
+    s = session(result, "kjxy/2026-10-12")
+    again = check(SAMPLES, TODAY)
+    docx = session_docx(s, result.records.org)
+    xlsx = semester_xlsx(result, "2026-2027-1")
+    assert docx == session_docx(session(again, "kjxy/2026-10-12"), again.records.org)
+    assert xlsx == semester_xlsx(again, "2026-2027-1")
+    for data in (docx, xlsx):
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            assert {i.date_time for i in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    book = load_workbook(io.BytesIO(xlsx))
+    assert book.properties.created == book.properties.modified == dt.datetime(2026, 11, 29)
+
+
+def test_the_calendars_of_a_build_share_their_events(result: CheckResult) -> None:
+    """Calendars writes each event once; a feed is still what calendar_ics gives."""
+    calendars = Calendars(result)
+    for _kind, _ident, name, sessions in feeds(result):
+        assert calendars.calendar(sessions, name) == calendar_ics(result, sessions, name)
+    assert Calendar.from_ical(calendars.calendar([], "空")).walk("VEVENT") == []
+
+
+def test_exports_keep_phone_numbers_unless_masked(result: CheckResult) -> None:
+    """`export` writes office copies (full numbers); the site passes masked()."""
+    s = session(result, "kjxy/2026-10-12")
+    full = Document(io.BytesIO(session_docx(s, result.records.org)))
+    shown = Document(io.BytesIO(session_docx(s, result.records.org, masked())))
+    assert full.tables[0].rows[-1].cells[1].text == "刘佳  0931-8562101"
+    assert shown.tables[0].rows[-1].cells[1].text == "刘佳  0931-856****"
+    for privacy, phone in ((FULL, "0931-8562101"), (masked(), "0931-856****")):
+        book = load_workbook(io.BytesIO(semester_xlsx(result, "2026-2027-1", privacy)))
+        sheet = book["学习记录"]
+        header = [c.value for c in sheet[1]]
+        phones = {
+            row[header.index("联系电话")] for row in sheet.iter_rows(min_row=2, values_only=True)
+        }
+        assert phone in phones
 
 
 # ---------------------------------------------------------------- the folder the site links

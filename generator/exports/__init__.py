@@ -15,24 +15,33 @@ paths, so pages link to them without repeating the layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.exports.common import (
     EXPORTS,
+    FULL,
+    Privacy,
     calendar_path,
+    masked,
     semester_xlsx_path,
     session_docx_path,
 )
 from generator.exports.docx import session_docx
-from generator.exports.ics import calendar_ics, feeds
-from generator.exports.xlsx import semester_xlsx
+from generator.exports.ics import Calendars, calendar_ics, feeds
+from generator.exports.xlsx import Ledger, semester_xlsx
 from generator.pipeline import CheckResult
 
 __all__ = [
     "EXPORTS",
+    "FULL",
+    "Privacy",
     "calendar_ics",
     "calendar_path",
+    "export_count",
     "export_files",
+    "iter_exports",
+    "masked",
     "semester_xlsx",
     "semester_xlsx_path",
     "session_docx",
@@ -41,36 +50,63 @@ __all__ = [
 ]
 
 
-def export_files(result: CheckResult, page_url: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every export, by its path relative to the output folder."""
+def export_count(result: CheckResult) -> int:
+    """How many files `iter_exports` yields."""
     org = result.records.org
-    files: dict[str, bytes] = {}
+    semesters = len(org.semesters) if org else 0
+    feeds_ = 1 + (len(org.units) + len(org.groups) if org else 0)
+    return len(result.records.sessions) + semesters + 1 + feeds_
+
+
+def iter_exports(
+    result: CheckResult,
+    page_url: dict[str, str] | None = None,
+    privacy: Privacy = FULL,
+) -> Iterator[tuple[str, bytes]]:
+    """Every export as (path relative to the output folder, bytes), one at a time."""
+    org = result.records.org
     for session in result.records.sessions:
-        files[session_docx_path(session)] = session_docx(session, org)
+        yield session_docx_path(session), session_docx(session, org, privacy)
+    ledger = Ledger.of(result)
     for semester in org.semesters if org else []:
-        files[semester_xlsx_path(semester.id)] = semester_xlsx(result, semester.id)
-    files[semester_xlsx_path(None)] = semester_xlsx(result, None)
+        yield semester_xlsx_path(semester.id), semester_xlsx(result, semester.id, privacy, ledger)
+    yield semester_xlsx_path(None), semester_xlsx(result, None, privacy)
+    calendars = Calendars(result, page_url, privacy)
     for kind, ident, name, sessions in feeds(result):
-        files[calendar_path(kind, ident)] = calendar_ics(result, sessions, name, page_url)
-    return files
+        yield calendar_path(kind, ident), calendars.calendar(sessions, name)
+
+
+def export_files(
+    result: CheckResult, page_url: dict[str, str] | None = None, privacy: Privacy = FULL
+) -> dict[str, bytes]:
+    """Every export, by its path relative to the output folder."""
+    return dict(iter_exports(result, page_url, privacy))
 
 
 def write_exports(
-    result: CheckResult, out_dir: Path, page_url: dict[str, str] | None = None
+    result: CheckResult,
+    out_dir: Path,
+    page_url: dict[str, str] | None = None,
+    privacy: Privacy = FULL,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Write every export under `out_dir/exports/` (replacing what a previous run left
-    there) and return the paths written. `page_url` maps a session's path to the
-    absolute address of its page, for the calendars' links; leave it out when unknown."""
+    """Write every export under `out_dir/exports/` (removing what a previous run left
+    there that the records no longer produce) and return the paths written.
+
+    `page_url` maps a session's path to the absolute address of its page, for the
+    calendars' links; leave it out when unknown. `privacy`: FULL for the department's
+    own copies (`python -m generator export`), `masked()` for the published site."""
     root = out_dir / EXPORTS
+    old = {p for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
     written: list[Path] = []
-    files = export_files(result, page_url)
-    if root.is_dir():
-        stale = {p for p in root.rglob("*") if p.is_file()} - {out_dir / k for k in files}
-        for path in stale:
-            path.unlink()
-    for relative, data in files.items():
+    total = export_count(result)
+    for relative, data in iter_exports(result, page_url, privacy):
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written.append(path)
+        if progress is not None:
+            progress(len(written), total)
+    for path in old - set(written):
+        path.unlink()
     return written

@@ -1,10 +1,13 @@
-"""What every export shares: names, dates in Chinese, text made safe for XML, the
-semester a session is filed under, and where each export lives in the site."""
+"""What every export shares: names, dates in Chinese, text made safe for XML and
+masked where it is published, the semester a session is filed under, and where
+each export lives in the site."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from generator.model import Org, Semester, Session
 
@@ -19,6 +22,35 @@ EXPORTS = "exports"
 
 def clean(text: object) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """How record text reaches an export. `FULL` (the `export` command: office
+    documents for the department) keeps phone numbers as written; `masked()` (the
+    exports the site publishes) masks them as the site's pages do: `text` for
+    every string, `phone` for the contact field (office numbers too)."""
+
+    text: Callable[[str], str] = _as_is
+    phone: Callable[[str], str] = _as_is
+
+    def clean(self, value: object) -> str:
+        """Any text bound for a file: masked, then made safe for XML."""
+        return clean(self.text(str(value)))
+
+
+FULL = Privacy()
+
+
+def masked() -> Privacy:
+    """The site's masking (generator/site/privacy.py): 139****5678, 0931-856****."""
+    from generator.site.privacy import mask_mobiles, mask_phone
+
+    return Privacy(mask_mobiles, mask_phone)
 
 
 def cn_date(day: dt.date | None, blank: str = "    年    月    日") -> str:

@@ -6,17 +6,23 @@ calendar anywhere shows 14:30 in Lanzhou as 14:30 in Lanzhou. An event's UID is
 the unit and the file's slug, so it stays the same across builds and feeds:
 a subscriber who has the unit feed and the group feed sees one event, and an
 edited record updates it in place.
+
+icalendar writes every component. A feed is its header, the zone's VTIMEZONE
+and its events; since an event is the same in every feed, `Calendars` writes
+each event and the VTIMEZONE once and puts the feeds together from them, which
+gives the bytes `Calendar.to_ical()` would (a test compares).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Iterable
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
-from generator.exports.common import clean, unit_name
+from generator.exports.common import FULL, Privacy, unit_name
 from generator.model import Org, Session
 from generator.pipeline import CheckResult
 from generator.rules import Status
@@ -55,7 +61,9 @@ def _audit_mark(
     return ""
 
 
-def _description(session: Session, org: Org | None, today: dt.date, page_url: str | None) -> str:
+def _description(
+    session: Session, org: Org | None, today: dt.date, page_url: str | None, privacy: Privacy
+) -> str:
     lines = [
         f"{unit_name(org, session.unit)} {session.date.year}年第{session.year_seq}次{session.kind}"
     ]
@@ -77,7 +85,7 @@ def _description(session: Session, org: Org | None, today: dt.date, page_url: st
     lines.append("（已召开）" if session.date <= today else "（计划）")
     if page_url:
         lines.append(page_url)
-    return clean("\n".join(lines))
+    return privacy.clean("\n".join(lines))
 
 
 def _event(
@@ -88,6 +96,7 @@ def _event(
     open_quotas: set[tuple[str, str]],
     today: dt.date,
     page_url: str | None,
+    privacy: Privacy,
 ) -> Event:
     hours, minutes = (int(p) for p in session.time.split(":"))
     start = dt.datetime.combine(session.date, dt.time(hours, minutes), tzinfo=zone)
@@ -97,9 +106,9 @@ def _event(
     event.add("dtstart", start)
     event.add("dtend", start + DURATION)
     summary = f"{unit_name(org, session.unit)} {session.kind}{_audit_mark(session, org, open_quotas, today)}"
-    event.add("summary", clean(summary))
-    event.add("location", clean(session.location))
-    event.add("description", _description(session, org, today, page_url))
+    event.add("summary", privacy.clean(summary))
+    event.add("location", privacy.clean(session.location))
+    event.add("description", _description(session, org, today, page_url, privacy))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     if page_url:
@@ -109,33 +118,78 @@ def _event(
     return event
 
 
+class Calendars:
+    """The feeds of one CheckResult: each event and the VTIMEZONE are written once and
+    shared by every feed they appear in."""
+
+    def __init__(
+        self,
+        result: CheckResult,
+        page_url: dict[str, str] | None = None,
+        privacy: Privacy = FULL,
+    ) -> None:
+        self.result = result
+        self.org = result.records.org
+        self.zone_name = self.org.timezone if self.org else "Asia/Shanghai"
+        self.zone = zoneinfo.ZoneInfo(self.zone_name)
+        self.page_url = page_url or {}
+        self.privacy = privacy
+        # DTSTAMP is the day the feed describes, not the wall clock: same records, same file
+        self.stamp = dt.datetime.combine(result.as_of, dt.time(0, 0), tzinfo=dt.UTC)
+        self.open_quotas = _open_audit_quotas(result)
+        self._events: dict[str, bytes] = {}
+
+    def event(self, session: Session) -> bytes:
+        if session.path not in self._events:
+            event = _event(
+                session,
+                self.org,
+                self.zone,
+                self.stamp,
+                self.open_quotas,
+                self.result.as_of,
+                self.page_url.get(session.path),
+                self.privacy,
+            )
+            self._events[session.path] = event.to_ical()
+        return self._events[session.path]
+
+    def calendar(self, sessions: Iterable[Session], name: str) -> bytes:
+        """A VCALENDAR of `sessions`, named `name` (X-WR-CALNAME)."""
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", self.privacy.clean(name))
+        calendar.add("x-wr-timezone", self.zone_name)
+        calendar.add("x-published-ttl", "PT12H")
+        head = calendar.to_ical()
+        end = b"END:VCALENDAR\r\n"
+        assert head.endswith(end)
+        events = [self.event(session) for session in sessions]
+        zone = [_vtimezone(self.zone_name)] if events else []
+        return b"".join([head[: -len(end)], *zone, *events, end])
+
+
+@functools.cache
+def _vtimezone(zone_name: str) -> bytes:
+    """The VTIMEZONE `Calendar.add_missing_timezones()` adds, with its default range."""
+    return Timezone.from_tzid(
+        zone_name, first_date=Timezone.DEFAULT_FIRST_DATE, last_date=Timezone.DEFAULT_LAST_DATE
+    ).to_ical()
+
+
 def calendar_ics(
     result: CheckResult,
     sessions: Iterable[Session],
     name: str,
     page_url: dict[str, str] | None = None,
+    privacy: Privacy = FULL,
 ) -> bytes:
     """A VCALENDAR of `sessions`, named `name` (X-WR-CALNAME); `page_url` maps a session's
     path to its page on the site, when the site knows its address."""
-    org = result.records.org
-    zone_name = org.timezone if org else "Asia/Shanghai"
-    zone = zoneinfo.ZoneInfo(zone_name)
-    # DTSTAMP is the day the feed describes, not the wall clock: the same records give the same file
-    stamp = dt.datetime.combine(result.as_of, dt.time(0, 0), tzinfo=dt.UTC)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", clean(name))
-    calendar.add("x-wr-timezone", zone_name)
-    calendar.add("x-published-ttl", "PT12H")
-    open_quotas = _open_audit_quotas(result)
-    for session in sessions:
-        url = (page_url or {}).get(session.path)
-        calendar.add_component(_event(session, org, zone, stamp, open_quotas, result.as_of, url))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return Calendars(result, page_url, privacy).calendar(sessions, name)
 
 
 def feeds(result: CheckResult) -> Iterable[tuple[str, str | None, str, list[Session]]]:

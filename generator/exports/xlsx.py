@@ -3,15 +3,19 @@ with its due date and status, and the compliance matrix (督查统计).
 
 Dates are real Excel dates, header rows bold and frozen, columns sized. Record
 text is always a text cell: a topic that starts with "=" stays text, never a
-formula. Phone numbers are shown in full (an office document, not the site).
+formula. Phone numbers are shown in full unless the caller passes a masking
+`Privacy` (the site does). The same records give the same bytes: the document's
+dates are the as-of day and the zip entries carry a fixed timestamp.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,8 +23,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
-from generator.exports.common import clean, period_of, unit_name
+from generator.exports.common import FULL, Privacy, period_of, unit_name
 from generator.model import Org, Semester, Session
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Quota, Status
@@ -38,6 +43,13 @@ FILING_STATUS_FILL = {
     Status.PENDING: "EDEDED",
     Status.UNKNOWN: "EDEDED",
 }
+# One fill object per colour: openpyxl hashes every style it is given, so sharing them
+# is much faster than a new PatternFill per cell.
+STATUS_FILLS = {
+    status: PatternFill("solid", fgColor=color) for status, color in FILING_STATUS_FILL.items()
+}
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 QUOTA_WORDS = {Status.ON_TIME: "已完成", Status.MISSING: "未完成", Status.PENDING: "进行中"}
 QUOTA_COLUMNS = (
     ("group-audit-missing", "列席旁听组列席"),
@@ -51,10 +63,10 @@ SHEETS = ("学习记录", "列席旁听", "其他单位列席", "报送情况", 
 class Column:
     title: str
     width: float
-    kind: str = "text"  # text | date | time | int | percent
+    kind: str = "text"  # text | phone | date | time | int | percent
 
 
-def _value(value: Any, kind: str) -> Any:
+def _value(value: Any, kind: str, privacy: Privacy) -> Any:
     if value is None or value == "":
         return None
     if kind == "time" and isinstance(value, str):
@@ -62,20 +74,29 @@ def _value(value: Any, kind: str) -> Any:
         return dt.time(int(hours), int(minutes))
     if kind in ("date", "int", "percent", "time"):
         return value
-    return clean(value)
+    if kind == "phone":
+        return privacy.clean(privacy.phone(str(value)))
+    return privacy.clean(value)
 
 
-def _sheet(book: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]):
+def _sheet(
+    book: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    privacy: Privacy = FULL,
+):
     sheet: Worksheet = book.create_sheet(title)
     for index, column in enumerate(columns, 1):
         cell = sheet.cell(row=1, column=index, value=column.title)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.alignment = HEADER_ALIGNMENT
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     for row_number, row in enumerate(rows, 2):
         for index, (column, raw) in enumerate(zip(columns, row, strict=True), 1):
-            _put(sheet.cell(row=row_number, column=index), _value(raw, column.kind), column.kind)
+            kind = column.kind
+            _put(sheet.cell(row=row_number, column=index), _value(raw, kind, privacy), kind)
     sheet.freeze_panes = "A2"
     if sheet.max_row > 1:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{sheet.max_row}"
@@ -86,7 +107,7 @@ def _put(cell: Cell, value: Any, kind: str) -> None:
     cell.value = value
     if value is None:
         return
-    if kind == "text":
+    if kind in ("text", "phone"):
         cell.data_type = "s"  # never a formula, whatever the text starts with
         cell.alignment = WRAP
     elif kind == "date":
@@ -98,7 +119,7 @@ def _put(cell: Cell, value: Any, kind: str) -> None:
 
 
 def _status_fill(cell: Cell, status: Status) -> None:
-    cell.fill = PatternFill("solid", fgColor=FILING_STATUS_FILL[status])
+    cell.fill = STATUS_FILLS[status]
 
 
 def _topics(session: Session) -> str:
@@ -112,7 +133,9 @@ def _filing_key(filing: Filing) -> tuple[str, str, str | None]:
     return filing.session.path, filing.kind, filing.group or filing.visiting_unit
 
 
-def _sessions_sheet(book: Workbook, sessions: list[Session], org: Org | None) -> None:
+def _sessions_sheet(
+    book: Workbook, sessions: list[Session], org: Org | None, privacy: Privacy
+) -> None:
     columns = (
         Column("单位编号", 9),
         Column("党组织名称", 20),
@@ -129,7 +152,7 @@ def _sessions_sheet(book: Workbook, sessions: list[Session], org: Org | None) ->
         Column("学习内容", 48),
         Column("交流研讨人员、职务及发言提纲", 48),
         Column("联系人", 10),
-        Column("联系电话", 15),
+        Column("联系电话", 15, "phone"),
         Column("安排表报送日期", 13, "date"),
         Column("报宣传部日期", 13, "date"),
         Column("列席旁听组", 10),
@@ -168,11 +191,15 @@ def _sessions_sheet(book: Workbook, sessions: list[Session], org: Org | None) ->
                 s.path,
             )
         )
-    _sheet(book, SHEETS[0], columns, rows)
+    _sheet(book, SHEETS[0], columns, rows, privacy)
 
 
 def _audits_sheet(
-    book: Workbook, sessions: list[Session], org: Org | None, filings: dict[tuple, Filing]
+    book: Workbook,
+    sessions: list[Session],
+    org: Org | None,
+    filings: dict[tuple, Filing],
+    privacy: Privacy,
 ) -> None:
     columns = (
         Column("单位编号", 9),
@@ -218,14 +245,18 @@ def _audits_sheet(
                     s.path,
                 )
             )
-    sheet = _sheet(book, SHEETS[1], columns, rows)
+    sheet = _sheet(book, SHEETS[1], columns, rows, privacy)
     for row, status in enumerate(statuses, 2):
         if status is not None:
             _status_fill(sheet.cell(row=row, column=14), status)
 
 
 def _visitors_sheet(
-    book: Workbook, sessions: list[Session], org: Org | None, filings: dict[tuple, Filing]
+    book: Workbook,
+    sessions: list[Session],
+    org: Org | None,
+    filings: dict[tuple, Filing],
+    privacy: Privacy,
 ) -> None:
     columns = (
         Column("被列席单位编号", 12),
@@ -260,13 +291,15 @@ def _visitors_sheet(
                     s.path,
                 )
             )
-    sheet = _sheet(book, SHEETS[2], columns, rows)
+    sheet = _sheet(book, SHEETS[2], columns, rows, privacy)
     for row, status in enumerate(statuses, 2):
         if status is not None:
             _status_fill(sheet.cell(row=row, column=10), status)
 
 
-def _filings_sheet(book: Workbook, filings: list[Filing], org: Org | None) -> None:
+def _filings_sheet(
+    book: Workbook, filings: list[Filing], org: Org | None, privacy: Privacy
+) -> None:
     columns = (
         Column("单位编号", 9),
         Column("党组织名称", 20),
@@ -292,7 +325,7 @@ def _filings_sheet(book: Workbook, filings: list[Filing], org: Org | None) -> No
         )
         for f in filings
     ]
-    sheet = _sheet(book, SHEETS[3], columns, rows)
+    sheet = _sheet(book, SHEETS[3], columns, rows, privacy)
     for row, filing in enumerate(filings, 2):
         _status_fill(sheet.cell(row=row, column=8), filing.status)
 
@@ -305,14 +338,29 @@ def _quota_text(quota: Quota | None) -> tuple[str, Status | None]:
 
 
 def _matrix_sheet(
-    book: Workbook, quotas: list[Quota], semesters: list[Semester], org: Org | None
+    book: Workbook,
+    quotas: list[Quota],
+    semesters: list[Semester],
+    org: Org | None,
+    privacy: Privacy,
 ) -> None:
-    """督查统计: one row per unit and semester; a column per month and per semester quota."""
+    """督查统计: one row per unit and semester; a column per month and per semester quota.
+
+    One semester's workbook has a column per month (2026年9月学习); a workbook of
+    several semesters has a column per month of the year (9月学习), each row filling
+    its semester's months, so that the sheet grows by rows with the history and not
+    by rows × columns."""
     if org is None:
         _sheet(book, SHEETS[4], (Column("说明", 40),), [("org.yaml 有错误，无法统计。",)])
         return
-    months = [m for s in semesters for m in s.months()]
-    months = list(dict.fromkeys(months))
+
+    def column_of(month: str) -> str:
+        return month if by_year_month else month[5:]
+
+    by_year_month = len(semesters) <= 1 or any(
+        len({m[5:] for m in s.months()}) < len(s.months()) for s in semesters
+    )  # or a semester longer than a year, whose months would share a column
+    months = list(dict.fromkeys(column_of(m) for s in semesters for m in s.months()))
     columns = [
         Column("学期", 22),
         Column("单位编号", 9),
@@ -320,7 +368,10 @@ def _matrix_sheet(
         Column("类别", 10),
         Column("列席旁听组", 10),
     ]
-    columns += [Column(f"{m[:4]}年{int(m[5:])}月学习", 11) for m in months]
+    columns += [
+        Column(f"{m[:4]}年{int(m[5:])}月学习" if by_year_month else f"{int(m)}月学习", 11)
+        for m in months
+    ]
     columns += [Column(title, 14) for _, title in QUOTA_COLUMNS]
     by_key: dict[tuple, Quota] = {}
     for q in quotas:
@@ -328,7 +379,7 @@ def _matrix_sheet(
     rows: list[list[Any]] = []
     fills: list[list[Status | None]] = []
     for semester in semesters:
-        own_months = set(semester.months())
+        own_months = {column_of(m): m for m in semester.months()}
         for unit in org.units.values():
             row: list[Any] = [
                 semester.name,
@@ -338,8 +389,9 @@ def _matrix_sheet(
                 org.group_of_unit.get(unit.id),
             ]
             statuses: list[Status | None] = [None] * 5
-            for month in months:
-                if month not in own_months:
+            for column in months:
+                month = own_months.get(column)
+                if month is None:
                     row.append(None)
                     statuses.append(None)
                     continue
@@ -355,7 +407,7 @@ def _matrix_sheet(
                 statuses.append(status)
             rows.append(row)
             fills.append(statuses)
-    sheet = _sheet(book, SHEETS[4], columns, rows)
+    sheet = _sheet(book, SHEETS[4], columns, rows, privacy)
     for row_number, statuses in enumerate(fills, 2):
         for column, status in enumerate(statuses, 1):
             if status is not None:
@@ -363,39 +415,86 @@ def _matrix_sheet(
     sheet.freeze_panes = "F2"
 
 
-def semester_xlsx(result: CheckResult, semester_id: str | None) -> bytes:
+@dataclass(slots=True)
+class Ledger:
+    """The records sorted by the semester whose 台账 holds them, computed once for
+    all the workbooks of a build (instead of a pass over the whole history each)."""
+
+    sessions: dict[str | None, list[Session]] = field(default_factory=lambda: defaultdict(list))
+    filings: dict[str | None, list[Filing]] = field(default_factory=lambda: defaultdict(list))
+    quotas: dict[str, list[Quota]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, result: CheckResult) -> Ledger:
+        org = result.records.org
+        ledger = cls()
+        period: dict[str, str | None] = {}
+        for session in result.records.sessions:
+            semester = period_of(org, session.date)
+            period[session.path] = semester.id if semester else None
+            ledger.sessions[period[session.path]].append(session)
+        for filing in result.evaluation.filings:
+            ledger.filings[period.get(filing.session.path)].append(filing)
+        for quota in result.evaluation.quotas:
+            ledger.quotas[quota.semester].append(quota)
+        return ledger
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """openpyxl's archive, with every entry dated ZIP_DATE instead of now."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, ZIP_DATE)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as handle:  # a worksheet openpyxl streamed to a temporary file
+            self.writestr(arcname or str(filename), handle.read(), compress_type, compresslevel)
+
+
+def semester_xlsx(
+    result: CheckResult,
+    semester_id: str | None,
+    privacy: Privacy = FULL,
+    ledger: Ledger | None = None,
+) -> bytes:
     """The 台账 of one semester (sessions counted in it, see common.period_of), or of
-    everything when `semester_id` is None."""
+    everything when `semester_id` is None. `ledger` (Ledger.of(result)) saves the
+    sorting when writing many."""
     org = result.records.org
     semesters = list(org.semesters) if org else []
     if semester_id is not None:
         semesters = [s for s in semesters if s.id == semester_id]
         if not semesters:
             raise KeyError(semester_id)
-
-    def wanted(session: Session) -> bool:
-        if semester_id is None:
-            return True
-        period = period_of(org, session.date)
-        return period is not None and period.id == semester_id
-
-    sessions = [s for s in result.records.sessions if wanted(s)]
-    paths = {s.path for s in sessions}
-    filings = [f for f in result.evaluation.filings if f.session.path in paths]
+        ledger = ledger or Ledger.of(result)
+        sessions = ledger.sessions.get(semester_id, [])
+        filings = ledger.filings.get(semester_id, [])
+        quotas = ledger.quotas.get(semester_id, [])
+    else:
+        sessions = result.records.sessions
+        filings = result.evaluation.filings
+        quotas = result.evaluation.quotas
     by_key = {_filing_key(f): f for f in filings}
-    quotas = [
-        q for q in result.evaluation.quotas if semester_id is None or q.semester == semester_id
-    ]
     book = Workbook()
     book.remove(book.active)
-    _sessions_sheet(book, sessions, org)
-    _audits_sheet(book, sessions, org, by_key)
-    _visitors_sheet(book, sessions, org, by_key)
-    _filings_sheet(book, filings, org)
-    _matrix_sheet(book, quotas, semesters, org)
+    _sessions_sheet(book, sessions, org, privacy)
+    _audits_sheet(book, sessions, org, by_key, privacy)
+    _visitors_sheet(book, sessions, org, by_key, privacy)
+    _filings_sheet(book, filings, org, privacy)
+    _matrix_sheet(book, quotas, semesters, org, privacy)
     title = semesters[0].name if semester_id and semesters else "全部学期"
-    book.properties.title = clean(f"{org.institution if org else ''} 中心组学习台账 {title}")
-    book.properties.creator = clean(org.institution if org else "")
+    institution = org.institution if org else ""
+    book.properties.title = privacy.clean(f"{institution} 中心组学习台账 {title}")
+    book.properties.creator = privacy.clean(institution)
+    # the day the workbook describes, not the wall clock: the same records give the same file
+    stamp = dt.datetime.combine(result.as_of, dt.time(0, 0))
+    book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
-    book.save(buffer)
+    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).save()
     return buffer.getvalue()

@@ -213,6 +213,37 @@ def test_record_pages_are_not_in_the_navigation(sample_site):
     assert not any("sessions/" in (href or "") for href in nav_links)
 
 
+def long_history(tmp: Path, years: int = 6) -> Path:
+    """The golden records with `years` more school years of semesters before them."""
+    records = tmp / "records"
+    shutil.copytree(GOLDEN / "records", records)
+    org = records / "org.yaml"
+    lines = [org.read_text(encoding="utf-8").rstrip("\n")]
+    for year in range(2027 - years, 2027):
+        lines.append(
+            f"  - {{id: {year - 1}-{year}-2, name: {year - 1}—{year}学年第二学期,"
+            f" start: {year}-03-01, end: {year}-07-10, exempt_months: [{year}-07]}}"
+        )
+        if year < 2026:
+            lines.append(
+                f"  - {{id: {year}-{year + 1}-1, name: {year}—{year + 1}学年第一学期,"
+                f" start: {year}-09-01, end: {year + 1}-01-15, exempt_months: [{year + 1}-01]}}"
+            )
+    org.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return records
+
+
+def test_the_navigation_lists_four_semesters_however_long_the_history(tmp_path):
+    result = check(long_history(tmp_path), dt.date.fromisoformat(AS_OF))
+    assert len(result.records.org.semesters) == 12
+    generate(result, tmp_path / "build")
+    config = (tmp_path / "build" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert config.count("schedule/20") == 4 and config.count("stats/20") == 4
+    assert "2026—2027学年第一学期（本学期）" in config and "2024—2025学年第二学期" in config
+    assert "2024—2025学年第一学期" not in config
+    assert "schedule/index.md" in config and "stats/index.md" in config
+
+
 def test_session_page_is_form_1_with_filings_and_statuses(sample_site):
     site, _ = sample_site
     text = Page.of(site / "sessions" / "kjxy" / "2026-10-12.html").visible

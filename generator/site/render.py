@@ -295,8 +295,14 @@ def with_title(markdown: str) -> str:
 
 
 def nav(data: SiteData, show_phone: bool = False) -> list:
-    """The navigation: overview pages only; record pages are reached through tables."""
-    newest = list(reversed(data.semesters))
+    """The navigation: overview pages only; record pages are reached through tables.
+    Each semester menu lists the latest NAV_SEMESTERS semesters (up to the one after
+    the current) and 全部学期, the index of all: every page carries the navigation."""
+    semesters = data.semesters
+    end = len(semesters)
+    if data.current is not None:
+        end = min(end, semesters.index(data.current) + 2)
+    newest = list(reversed(semesters[max(0, end - NAV_SEMESTERS) : end]))
 
     def title(semester: Semester) -> str:
         # the theme prints navigation titles as HTML: escape them here
@@ -305,10 +311,13 @@ def nav(data: SiteData, show_phone: bool = False) -> list:
 
     return [
         {"首页": "index.md"},
-        {"学习安排": [{title(s): semester_page("schedule", s)} for s in newest]},
+        {
+            "学习安排": [{title(s): semester_page("schedule", s)} for s in newest]
+            + [{"全部学期": "schedule/index.md"}]
+        },
         {
             "督查统计": [{title(s): semester_page("stats", s)} for s in newest]
-            + [{"学期外": "stats/other.md"}]
+            + [{"全部学期": "stats/index.md"}, {"学期外": "stats/other.md"}]
         },
         {"单位": "units/index.md"},
         {"列席旁听组": "groups/index.md"},

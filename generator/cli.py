@@ -119,12 +119,12 @@ def _site_progress() -> Callable[[str, int, int], None]:
     tty = sys.stderr.isatty()
 
     def show(stage: str, done: int, total: int) -> None:
-        if stage == "生成页面":
+        if stage in ("生成页面", "导出文件"):
             if tty and (done == total or done % 200 == 0):
-                sys.stderr.write(f"\r生成页面 {done}/{total}" + ("\n" if done == total else ""))
+                sys.stderr.write(f"\r{stage} {done}/{total}" + ("\n" if done == total else ""))
                 sys.stderr.flush()
             elif not tty and done == total:
-                sys.stderr.write(f"生成页面 {total} 个\n")
+                sys.stderr.write(f"{stage} {total} 个\n")
         elif done == 0:
             sys.stderr.write("mkdocs 构建站点（--strict）……\n")
             sys.stderr.flush()

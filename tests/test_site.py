@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +19,7 @@ import pytest
 from generator.cli import main
 from generator.pipeline import check
 from generator.site import RecordErrors, SiteError, generate
+from generator.site.privacy import MOBILE as MOBILE_NUMBER
 from generator.site.privacy import mask_mobiles, mask_phone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -455,10 +457,92 @@ def test_no_full_mobile_number_anywhere_in_the_site(hostile_site, sample_site):
     assert "0931-856****" in Page.of(sample / "sessions" / "kjxy" / "2026-10-12.html").visible
 
 
+def export_text(path: Path) -> str:
+    """Everything a published export holds, as text: every part of a .docx/.xlsx
+    package (body, headers, footers, properties, shared strings), or the unfolded
+    lines of an .ics."""
+    if path.suffix in (".docx", ".xlsx"):
+        with zipfile.ZipFile(path) as package:
+            return "\n".join(
+                package.read(name).decode("utf-8")
+                for name in package.namelist()
+                if name.endswith((".xml", ".rels"))
+            )
+    return path.read_bytes().decode("utf-8").replace("\r\n ", "").replace("\r\n\t", "")
+
+
+def test_the_site_publishes_the_exports_and_every_page_links_its_own(sample_site):
+    site, build = sample_site
+    exports = site / "exports"
+    docx = sorted(exports.rglob("*.docx"))
+    assert len(docx) == len(list((SAMPLE / "sessions").rglob("*.yaml")))
+    assert {p.name for p in exports.glob("*.xlsx")} == {
+        "2025-2026-2.xlsx",
+        "2026-2027-1.xlsx",
+        "all.xlsx",
+    }
+    assert (exports / "calendar" / "all.ics").is_file()
+    assert (exports / "calendar" / "units" / "kjxy.ics").is_file()
+    assert (exports / "calendar" / "groups" / "g1.ics").is_file()
+    # the build folder holds them too (it builds on its own: cd build && mkdocs build)
+    assert (build / "docs" / "exports" / "all.xlsx").is_file()
+
+    def links(page: Path, suffix: str) -> list[Path]:
+        return [
+            (page.parent / attrs["href"]).resolve()
+            for tag, attrs in Page.of(page).tags
+            if tag == "a" and (attrs.get("href") or "").endswith(suffix)
+        ]
+
+    for record in (SAMPLE / "sessions").rglob("*.yaml"):
+        unit, slug = record.parent.name, record.stem
+        page = site / "sessions" / unit / f"{slug}.html"
+        assert links(page, ".docx") == [(exports / "sessions" / unit / f"{slug}.docx").resolve()]
+        assert "下载 Word（附件1" in Page.of(page).visible
+    for audit in (site / "audits").rglob("*.html"):
+        (target,) = links(audit, ".docx")
+        assert target.is_file() and target.parent.name == audit.parent.name
+    for semester in ("2025-2026-2", "2026-2027-1"):
+        page = site / "stats" / f"{semester}.html"
+        assert links(page, ".xlsx") == [(exports / f"{semester}.xlsx").resolve()]
+        assert "下载台账（Excel）" in Page.of(page).visible
+    for kind, ident in (("units", "kjxy"), ("groups", "g1")):
+        page = site / kind / f"{ident}.html"
+        assert links(page, ".ics") == [(exports / "calendar" / kind / f"{ident}.ics").resolve()]
+        assert "订阅日历" in Page.of(page).visible
+    for page in ("index.html", "schedule/2026-2027-1.html", "schedule/index.html"):
+        assert links(site / page, ".ics") == [(exports / "calendar" / "all.ics").resolve()]
+        assert "订阅方法" in Page.of(site / page).visible
+
+
+def test_published_exports_mask_phone_numbers(hostile_site, sample_site):
+    for site, _ in (hostile_site, sample_site):
+        files = [p for p in (site / "exports").rglob("*") if p.is_file()]
+        assert files
+        for path in files:
+            text = export_text(path)
+            assert MOBILE_NUMBER.search(text) is None, path
+            assert "0931-8562101" not in text and "0931-856" not in text.replace(
+                "0931-856****", ""
+            ), path
+    site, _ = hostile_site
+    form = export_text(site / "exports" / "sessions" / "dwa" / "2026-09-16.docx")
+    assert "139****5678" in form  # the contact field and the problems text, masked
+    ledger = export_text(site / "exports" / "2026-2027-1.xlsx")
+    assert "139****5678" in ledger
+    sample, _ = sample_site
+    assert "0931-856****" in export_text(
+        sample / "exports" / "sessions" / "kjxy" / "2026-10-12.docx"
+    )
+
+
 def test_show_phone_setting_shows_numbers_in_full(tmp_path):
     code, site, _ = run_build(hostile_records(tmp_path), tmp_path, "--show-phone")
     assert code == 0
     assert MOBILE in Page.of(site / "sessions" / "dwa" / "2026-09-16.html").visible
+    # the published exports follow the setting
+    assert MOBILE in export_text(site / "exports" / "sessions" / "dwa" / "2026-09-16.docx")
+    assert MOBILE in export_text(site / "exports" / "2026-2027-1.xlsx")
 
 
 def test_show_phone_can_be_set_in_mkdocs_yml(tmp_path):

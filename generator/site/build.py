@@ -17,11 +17,12 @@ from typing import Any
 
 import yaml
 
+from generator.exports import FULL, masked, write_exports
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
 from generator.site.render import Options, nav, render_pages
-from generator.site.view import build_data
+from generator.site.view import SiteData, build_data
 from generator.yamlio import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +90,22 @@ def show_phone_setting(settings: dict[str, Any]) -> bool:
     return bool(extra.get("show_phone", False))
 
 
+def page_urls(settings: dict[str, Any], data: SiteData) -> dict[str, str] | None:
+    """Each session's page as an absolute address, when mkdocs.yml says where the site
+    lives (`site_url`): the calendars link their events to it."""
+    site_url = settings.get("site_url")
+    if not isinstance(site_url, str) or not site_url.startswith(("http://", "https://")):
+        return None
+    base = site_url.rstrip("/") + "/"
+    directory_urls = settings.get("use_directory_urls", True) is not False
+    return {
+        view.session.path: base
+        + view.page.removesuffix(".md")
+        + ("/" if directory_urls else ".html")
+        for view in data.sessions
+    }
+
+
 def generate(
     result: CheckResult,
     build_dir: Path,
@@ -97,10 +114,12 @@ def generate(
     docs: Path = DEFAULT_DOCS,
     show_phone: bool | None = None,
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> int:
     """Write the build folder: hand-written docs/ copied, generated pages beside them,
-    and a mkdocs.yml of its own (docs_dir: docs, nav for the overview pages only).
-    Returns the number of generated pages."""
+    the exports they link (docs/exports/, phone numbers masked unless show_phone), and
+    a mkdocs.yml of its own (docs_dir: docs, nav for the overview pages only).
+    Returns the number of generated pages; `timings` gets the seconds of "exports"."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:
         raise RecordErrors(errors)
@@ -127,6 +146,16 @@ def generate(
         target = docs_out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    write_exports(
+        result,
+        docs_out,
+        page_urls(settings, data),
+        FULL if show_phone else masked(),
+        (lambda done, total: progress("导出文件", done, total)) if progress else None,
+    )
+    if timings is not None:
+        timings["exports"] = time.perf_counter() - started
     write_assistant_files(result, docs_out, settings, show_phone)
     settings = dict(settings)
     settings["docs_dir"] = "docs"
@@ -203,9 +232,15 @@ def build_site(
     report = BuildReport(build_dir=build_dir, site_dir=site_dir)
     start = time.perf_counter()
     report.pages = generate(
-        result, build_dir, config=config, docs=docs, show_phone=show_phone, progress=progress
+        result,
+        build_dir,
+        config=config,
+        docs=docs,
+        show_phone=show_phone,
+        progress=progress,
+        timings=report.timings,
     )
-    report.timings["generate"] = time.perf_counter() - start
+    report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
     if progress:
         progress("mkdocs 构建", 0, 1)
     start = time.perf_counter()

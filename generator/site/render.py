@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from generator.escape import html_text, markdown_inline
+from generator.exports.common import calendar_path, semester_xlsx_path, session_docx_path
 from generator.findings import RULE_TITLES, Finding, Severity
 from generator.model import Semester
 from generator.rules import FILING_LABELS, Status
@@ -225,6 +227,29 @@ def group_page(group_id: str) -> str:
     return f"groups/{safe_id(group_id)}.md"
 
 
+# The exports (generator.exports) written into the site, by docs-relative path.
+EXPORT_FILE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\.(?:docx|xlsx|ics)")
+
+
+def _export(path: str) -> str:
+    """An export's path becomes a URL: ids and slugs only, checked as safe_id does."""
+    if not EXPORT_FILE.fullmatch(path):
+        raise ValueError(f"unsafe export path in a URL: {path!r}")
+    return path
+
+
+def docx_file(view) -> str:  # view: SessionView
+    return _export(session_docx_path(view.session))
+
+
+def xlsx_file(semester: Semester | None) -> str:
+    return _export(semester_xlsx_path(semester.id if semester else None))
+
+
+def ics_file(kind: str, ident: str | None = None) -> str:
+    return _export(calendar_path(kind, ident))
+
+
 def finding_groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -245,6 +270,9 @@ def render_pages(
         "unit_page": unit_page,
         "group_page": group_page,
         "semester_page": semester_page,
+        "docx_file": docx_file,
+        "xlsx_file": xlsx_file,
+        "ics_file": ics_file,
         "finding_groups": finding_groups,
         "semesters_newest": list(reversed(data.semesters)),
     }

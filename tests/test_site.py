@@ -752,3 +752,34 @@ def test_build_folder_also_builds_under_zensical(tmp_path):
         assert (site / page).is_file(), page
     text = Page.of(site / "sessions" / "dwa" / "2026-10-14.html").visible
     assert "基层党委（党总支）理论学习中心组学习安排表" in text and "138****1234" in text
+
+
+# ---------------------------------------------------------------- size
+
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def test_unit_and_group_pages_do_not_grow_with_the_history(tmp_path):
+    """Four times the history adds a few semester links to a unit's or a group's page,
+    not its sessions: those are on one page per semester."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from bench_site import write_records
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    sizes = {}
+    for sessions in (250, 1000):
+        folder = tmp_path / str(sessions)
+        as_of = write_records(folder / "records", sessions)
+        generate(check(folder / "records", as_of), folder / "build")
+        docs = folder / "build" / "docs"
+        sizes[sessions] = {
+            page: len((docs / page).read_text(encoding="utf-8"))
+            for page in ("units/u00.md", "groups/g1.md")
+        }
+        semesters = sorted((docs / "units" / "u00").glob("*.md"))
+        assert len(semesters) >= 2 * (sessions // 200)
+        history = "".join(p.read_text(encoding="utf-8") for p in semesters)
+        assert history.count("](../../sessions/u00/") >= sessions // 25  # every session
+    for page in ("units/u00.md", "groups/g1.md"):
+        assert sizes[1000][page] < sizes[250][page] + 2000, (page, sizes)

@@ -251,7 +251,7 @@ def test_hostile_record_executes_nothing_and_shows_its_text(watched, site_url):
 
 def test_tables_sort_when_a_header_is_clicked(watched, site_url):
     page = watched.page
-    page.goto(f"{site_url}/units/kjxy.html", wait_until="networkidle")
+    page.goto(f"{site_url}/units/kjxy/2025-2026-2.html", wait_until="networkidle")
     table = page.locator("article table:not([class])").filter(has_text="次序").first
     dates = lambda: table.locator("tbody tr td:first-child").all_inner_texts()  # noqa: E731
     before = dates()

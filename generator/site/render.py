@@ -227,6 +227,16 @@ def group_page(group_id: str) -> str:
     return f"groups/{safe_id(group_id)}.md"
 
 
+def unit_semester_page(unit_id: str, semester: Semester) -> str:
+    """A unit's sessions, visits and findings of one semester: the unit page itself
+    shows only the current one, so that it does not grow with the history."""
+    return f"units/{safe_id(unit_id)}/{safe_id(semester.id)}.md"
+
+
+def group_semester_page(group_id: str, semester: Semester) -> str:
+    return f"groups/{safe_id(group_id)}/{safe_id(semester.id)}.md"
+
+
 # The exports (generator.exports) written into the site, by docs-relative path.
 EXPORT_FILE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\.(?:docx|xlsx|ics)")
 
@@ -270,6 +280,8 @@ def render_pages(
         "unit_page": unit_page,
         "group_page": group_page,
         "semester_page": semester_page,
+        "unit_semester_page": unit_semester_page,
+        "group_semester_page": group_semester_page,
         "docx_file": docx_file,
         "xlsx_file": xlsx_file,
         "ics_file": ics_file,
@@ -286,9 +298,25 @@ def render_pages(
     jobs.append(("units/index.md", "units.md.j2", {}))
     for unit_id, unit in data.units.items():
         jobs.append((unit_page(unit_id), "unit.md.j2", {"unit": unit}))
+        for semester in data.semesters:
+            jobs.append(
+                (
+                    unit_semester_page(unit_id, semester),
+                    "unit_semester.md.j2",
+                    {"unit": unit, "semester": semester},
+                )
+            )
     jobs.append(("groups/index.md", "groups.md.j2", {}))
     for group_id, group in data.groups.items():
         jobs.append((group_page(group_id), "group.md.j2", {"group": group}))
+        for semester in data.semesters:
+            jobs.append(
+                (
+                    group_semester_page(group_id, semester),
+                    "group_semester.md.j2",
+                    {"group": group, "semester": semester},
+                )
+            )
     for view in data.sessions:
         jobs.append((view.page, "session.md.j2", {"view": view}))
         for audit in view.audits:

@@ -106,8 +106,16 @@ class HeatCell:
     notes: list[str]
 
 
+def period_id(view: SessionView) -> str | None:
+    return view.period.id if view.period else None
+
+
 @dataclass(slots=True)
 class SiteData:
+    """Everything the pages show. Lookups go through indexes built once (`__post_init__`),
+    so that no page costs a pass over the whole history: a site's build time then grows
+    with the number of pages, not with their product."""
+
     result: CheckResult
     institution: str
     today: dt.date
@@ -122,6 +130,66 @@ class SiteData:
     findings: list[Finding]
     group_of_unit: dict[str, str]
     attendance_threshold: float
+    # indexes (keys: unit or group id, the period's semester id or None)
+    _by_period: dict[str | None, list[SessionView]] = field(default_factory=dict, init=False)
+    _by_unit: dict[tuple[str, str | None], list[SessionView]] = field(
+        default_factory=dict, init=False
+    )
+    _count_by_unit: dict[str, int] = field(default_factory=dict, init=False)
+    _visits: dict[tuple[str, str | None], list] = field(default_factory=dict, init=False)
+    _audits: dict[tuple[str, str | None], list[AuditView]] = field(default_factory=dict, init=False)
+    _planned_audits: dict[str, list[AuditView]] = field(default_factory=dict, init=False)
+    _overdue: list[Filing] = field(default_factory=list, init=False)
+    _pending: dict[tuple[str, str], list[Filing]] = field(default_factory=dict, init=False)
+    _findings: dict[str | None, list[Finding]] = field(default_factory=dict, init=False)
+    _unit_findings: dict[tuple[str, str | None], list[Finding]] = field(
+        default_factory=dict, init=False
+    )
+    _quotas: dict[tuple[str, str | None], list[Quota]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        by_period: dict = defaultdict(list)
+        by_unit: dict = defaultdict(list)
+        visits: dict = defaultdict(list)
+        audits: dict = defaultdict(list)
+        planned: dict = defaultdict(list)
+        for view in self.sessions:
+            key = period_id(view)
+            by_period[key].append(view)
+            by_unit[(view.session.unit, key)].append(view)
+            for visitor in view.session.visitors:
+                visits[(visitor.unit, key)].append((view, visitor))
+            for audit in view.audits:
+                audits[(audit.audit.group, key)].append(audit)
+                if view.session.date > self.today:
+                    planned[audit.audit.group].append(audit)
+        counts: dict[str, int] = defaultdict(int)
+        for (unit_id, _), views in by_unit.items():
+            counts[unit_id] += len(views)
+        pending: dict = defaultdict(list)
+        for filing in self.filings:
+            if filing.status is Status.PENDING:
+                pending[("unit", filing.session.unit)].append(filing)
+                if filing.group:
+                    pending[("group", filing.group)].append(filing)
+        findings: dict = defaultdict(list)
+        unit_findings: dict = defaultdict(list)
+        for finding in self.findings:
+            findings[finding.semester].append(finding)
+            if finding.unit:
+                unit_findings[(finding.unit, finding.semester)].append(finding)
+        quotas: dict = defaultdict(list)
+        for quota in self.quotas:
+            quotas[(quota.semester, None)].append(quota)
+            quotas[(quota.semester, quota.unit)].append(quota)
+        self._by_period, self._by_unit, self._count_by_unit = by_period, by_unit, counts
+        self._visits, self._audits, self._planned_audits = visits, audits, planned
+        self._pending, self._findings, self._unit_findings = pending, findings, unit_findings
+        self._quotas = quotas
+        self._overdue = sorted(
+            (f for f in self.filings if f.status is Status.MISSING),
+            key=lambda f: (f.due or self.today, f.session.unit, f.kind),
+        )
 
     # ------------------------------------------------------------ lookups
 
@@ -129,33 +197,54 @@ class SiteData:
         unit = self.units.get(unit_id)
         return unit.name if unit else unit_id
 
-    def sessions_of_unit(self, unit_id: str) -> list[SessionView]:
-        return [v for v in self.sessions if v.session.unit == unit_id]
+    def session_count(self, unit_id: str) -> int:
+        return self._count_by_unit.get(unit_id, 0)
 
-    def sessions_in(self, semester: Semester) -> list[SessionView]:
-        return [v for v in self.sessions if v.period is semester]
+    def sessions_in(
+        self, semester: Semester | None, unit_id: str | None = None
+    ) -> list[SessionView]:
+        """The sessions a semester's schedule shows (of one unit); None: those of no
+        semester, which happens only when org.yaml lists none."""
+        key = semester.id if semester else None
+        if unit_id is None:
+            return self._by_period.get(key, [])
+        return self._by_unit.get((unit_id, key), [])
+
+    def visits_by(self, unit_id: str, semester: Semester | None) -> list:
+        """(session view, visitor) where the unit's 书记/副书记 sat in on another unit."""
+        return self._visits.get((unit_id, semester.id if semester else None), [])
+
+    def audits_by(self, group_id: str, semester: Semester | None) -> list[AuditView]:
+        return self._audits.get((group_id, semester.id if semester else None), [])
+
+    def planned_audits(self, group_id: str) -> list[AuditView]:
+        """The group's audits of sessions after today."""
+        return self._planned_audits.get(group_id, [])
 
     def overdue(self) -> list[Filing]:
-        items = [f for f in self.filings if f.status is Status.MISSING]
-        return sorted(items, key=lambda f: (f.due or self.today, f.session.unit, f.kind))
+        return self._overdue
+
+    def pending(self, kind: str, ident: str) -> list[Filing]:
+        """Filings not yet due of a unit's sessions (kind "unit") or a group's records."""
+        return self._pending.get((kind, ident), [])
 
     def upcoming(self, days: int = UPCOMING_DAYS) -> list[SessionView]:
         end = self.today + dt.timedelta(days=days)
         return [v for v in self.sessions if self.today < v.session.date <= end]
 
-    def findings_for_semester(self, semester: Semester | None) -> list[Finding]:
+    def findings_for_semester(
+        self, semester: Semester | None, unit_id: str | None = None
+    ) -> list[Finding]:
         wanted = semester.id if semester else None
-        return [f for f in self.findings if f.semester == wanted]
+        if unit_id is None:
+            return self._findings.get(wanted, [])
+        return self._unit_findings.get((unit_id, wanted), [])
 
     def session_for_finding(self, finding: Finding) -> SessionView | None:
         return self.by_path.get(finding.file) if finding.file else None
 
     def quotas_for(self, semester: Semester, unit_id: str | None = None) -> list[Quota]:
-        return [
-            q
-            for q in self.quotas
-            if q.semester == semester.id and (unit_id is None or q.unit == unit_id)
-        ]
+        return self._quotas.get((semester.id, unit_id), [])
 
     # ------------------------------------------------------------ summaries
 
@@ -176,7 +265,7 @@ class SiteData:
                 row.invite = quota
             elif quota.rule == "visit-missing":
                 row.visit = quota
-        for view in self.sessions:
+        for view in self._by_period.get(semester.id, []):
             if view.semester is not semester or view.session.unit not in rows:
                 continue
             row = rows[view.session.unit]

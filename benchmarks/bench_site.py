@@ -2,7 +2,9 @@
 
 Writes valid records of several sizes (units × monthly sessions over years,
 with audits, visitors and filings), runs the check and the whole site build
-(generation + mkdocs build --strict) for each, and prints the times.
+(page generation, the exports the pages link — a Word file per session, a
+台账 per semester, the calendars — and mkdocs build --strict) for each, in a
+fresh build folder (a cold build), and prints the times.
 
     .venv/bin/python benchmarks/bench_site.py [SESSIONS ...]
 """
@@ -10,6 +12,7 @@ with audits, visitors and filings), runs the check and the whole site build
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sys
 import tempfile
 import time
@@ -106,7 +109,8 @@ def write_records(folder: Path, sessions: int) -> dt.date:
     return last + dt.timedelta(days=20)
 
 
-def bench(sessions: int) -> tuple[int, float, float, float]:
+def bench(sessions: int) -> tuple[int, int, float, float, float, float]:
+    """pages, export files, and the seconds of check, generate, exports, mkdocs."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         as_of = write_records(folder / "records", sessions)
@@ -117,24 +121,37 @@ def bench(sessions: int) -> tuple[int, float, float, float]:
         if errors:
             raise SystemExit(f"synthetic records have errors: {errors[:3]}")
         report = build_site(result, folder / "site", folder / "build")
-        return report.pages, checked, report.timings["generate"], report.timings["mkdocs"]
+        files = sum(1 for p in (folder / "site" / "exports").rglob("*") if p.is_file())
+        timings = report.timings
+        return (
+            report.pages,
+            files,
+            checked,
+            timings["generate"],
+            timings["exports"],
+            timings["mkdocs"],
+        )
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'sessions':>8} {'pages':>6} {'check':>7} {'generate':>9} {'mkdocs':>8} {'total':>8}")
+    print(
+        f"{'sessions':>8} {'pages':>6} {'files':>6} {'check':>7} {'generate':>9}"
+        f" {'exports':>8} {'mkdocs':>8} {'total':>8}"
+    )
     totals = {}
     for size in sizes:
-        pages, checked, generated, built = bench(size)
-        total = checked + generated + built
+        pages, files, checked, generated, exported, built = bench(size)
+        total = checked + generated + exported + built
         totals[size] = total
         print(
-            f"{size:>8} {pages:>6} {checked:>6.1f}s {generated:>8.1f}s {built:>7.1f}s {total:>7.1f}s",
+            f"{size:>8} {pages:>6} {files:>6} {checked:>6.1f}s {generated:>8.1f}s"
+            f" {exported:>7.1f}s {built:>7.1f}s {total:>7.1f}s",
             flush=True,
         )
-    if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
+    for small, large in itertools.pairwise(sizes):
         print(
-            f"{large / small:.0f}× the sessions took {totals[large] / totals[small]:.2f}× as long"
+            f"{small} → {large} sessions ({large / small:.0f}×):"
+            f" {totals[large] / totals[small]:.2f}× as long"
         )
 
 

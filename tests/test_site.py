@@ -561,6 +561,20 @@ def test_show_phone_can_be_set_in_mkdocs_yml(tmp_path):
     assert MOBILE in page
 
 
+def test_calendar_events_link_their_pages_when_mkdocs_yml_has_a_site_url(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+        + "site_url: https://zxz.example.edu.cn/site/\n",
+        encoding="utf-8",
+    )
+    result = check(GOLDEN / "records", dt.date.fromisoformat(AS_OF))
+    generate(result, tmp_path / "build", config=config)
+    feed = export_text(tmp_path / "build" / "docs" / "exports" / "calendar" / "all.ics")
+    assert "URL:https://zxz.example.edu.cn/site/sessions/dwa/2026-10-14.html" in feed
+    assert "UID:dwa-2026-10-14@zxz-audit.lzgsxy" in feed  # the fixed name, not the address
+
+
 def test_mkdocs_yml_is_read_with_the_projects_loader(tmp_path):
     """One YAML loader everywhere: a duplicate key in mkdocs.yml is an error with its line."""
     config = tmp_path / "mkdocs.yml"

@@ -19,8 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_site import Page, external_references
-from test_site_browser import ARGS, CHROMIUM, Watched, _unavailable
+from support import ARGS, CHROMIUM, Page, Watched, external_references
 
 from generator.cli import main
 from generator.findings import Severity
@@ -153,20 +152,6 @@ def test_the_code_host_settings_are_checked_and_passed_to_the_page(tmp_path):
 
 
 # ---------------------------------------------------------------- in the browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (requirements-dev.txt)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _serve(site: Path):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import html.parser
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from support import HOSTILE, MOBILE, Page, external_references, hostile_session, site_files
 
 from generator.cli import main
 from generator.pipeline import check
@@ -26,14 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "records"
 GOLDEN = ROOT / "tests" / "golden"
 AS_OF = "2026-11-29"
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "{ onmouseover=alert(1) }",
-    "| a | b |",
-]
-MOBILE = "13912345678"
 
 
 def run_build(records: Path, tmp: Path, *extra: str) -> tuple[int, Path, Path]:
@@ -59,79 +50,9 @@ def hostile_records(tmp: Path) -> Path:
     """The golden records plus one session whose every text field is hostile."""
     records = tmp / "records"
     shutil.copytree(GOLDEN / "records", records)
-    h = [json.dumps(text, ensure_ascii=False) for text in HOSTILE]
-    (records / "sessions" / "dwa" / "2026-09-16.yaml").write_text(
-        f"""unit: dwa
-date: 2026-09-16
-time: "14:30"
-location: {h[0]}
-year_seq: 4
-members: 10
-present: 10
-host: {{name: {h[3]}, title: {h[1]}}}
-topics:
-  - title: {h[2]}
-    first_topic: true
-  - title: {h[3]}
-  - title: {h[4]}
-speakers:
-  - {{name: {h[0]}, title: {h[4]}, outline: {h[1]}, written: true}}
-contact: {{name: {h[1]}, phone: "{MOBILE}"}}
-filed:
-  arrangement: 2026-09-13
-  post_copy: 2026-09-17
-audits:
-  - group: g1
-    findings:
-      organization: {h[0]}
-      content: {h[2]}
-      method: {h[3]}
-      effect: {h[4]}
-    problems: {json.dumps("问题：" + HOSTILE[1] + " 联系 " + MOBILE, ensure_ascii=False)}
-    filed: 2026-09-18
-amendments:
-  - {{date: 2026-09-20, reason: {h[3]}}}
-""",
-        encoding="utf-8",
-    )
+    path = records / "sessions" / "dwa" / "2026-09-16.yaml"
+    path.write_text(hostile_session("dwa", "2026-09-16", 4, "g1"), encoding="utf-8")
     return records
-
-
-class Page(html.parser.HTMLParser):
-    """Tags, attributes, script bodies and visible text of one HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self.text: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-        if self._in_script:
-            self.scripts.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.scripts[-1] += data
-        else:
-            self.text.append(data)
-
-    @classmethod
-    def of(cls, path: Path) -> Page:
-        page = cls()
-        page.feed(path.read_text(encoding="utf-8"))
-        return page
-
-    @property
-    def visible(self) -> str:
-        return "".join(self.text)
 
 
 @pytest.fixture(scope="module")
@@ -301,14 +222,10 @@ def test_sortable_tables_script_is_vendored_and_loaded(sample_site):
 # ---------------------------------------------------------------- links and offline
 
 
-def _site_files(site: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    return [p for p in site.rglob("*") if p.suffix in suffixes]
-
-
 def test_every_internal_link_resolves(sample_site):
     site, _ = sample_site
     broken = []
-    for path in _site_files(site, (".html",)):
+    for path in site_files(site, (".html",)):
         for _tag, attrs in Page.of(path).tags:
             for name in ("href", "src"):
                 value = attrs.get(name)
@@ -324,43 +241,6 @@ def test_every_internal_link_resolves(sample_site):
                 if parts.path and not target.exists():
                     broken.append(f"{path.relative_to(site)} → {value}")
     assert broken == []
-
-
-EXTERNAL_ATTR = re.compile(r"^\s*(https?:)?//", re.I)
-CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*(?:https?:)?//""", re.I)
-CDN_HOSTS = re.compile(
-    r"unpkg\.com|jsdelivr|cdnjs|googleapis|gstatic|bootcdn|staticfile|fonts\.net|typekit", re.I
-)
-
-
-def external_references(site: Path) -> list[str]:
-    found = []
-    for path in _site_files(site, (".html",)):
-        for tag, attrs in Page.of(path).tags:
-            for name, value in attrs.items():
-                if name in ("xmlns", "xmlns:xlink") or not value:
-                    continue
-                if name in (
-                    "href",
-                    "src",
-                    "srcset",
-                    "action",
-                    "formaction",
-                    "poster",
-                    "data",
-                    "background",
-                    "content",
-                ) and EXTERNAL_ATTR.match(value):
-                    found.append(f"{path.relative_to(site)}: <{tag} {name}={value}>")
-                if name == "style" and CSS_URL.search(value):
-                    found.append(f"{path.relative_to(site)}: style {value}")
-    for path in _site_files(site, (".css",)):
-        for match in CSS_URL.finditer(path.read_text(encoding="utf-8", errors="replace")):
-            found.append(f"{path.relative_to(site)}: {match.group(0)}")
-    for path in _site_files(site, (".html", ".css", ".js", ".json", ".xml")):
-        for match in CDN_HOSTS.finditer(path.read_text(encoding="utf-8", errors="replace")):
-            found.append(f"{path.relative_to(site)}: {match.group(0)}")
-    return found
 
 
 def test_no_external_references(sample_site):

@@ -7,57 +7,19 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from support import HOSTILE, Watched, hostile_session
 
 from generator.cli import main
 from generator.site.serve import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "{ onmouseover=alert(1) }",
-    "| a | b |",
-]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI must run the browser tests: .ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (requirements-dev.txt)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -66,28 +28,8 @@ def site_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     records = tmp / "records"
     shutil.copytree(ROOT / "records", records)
-    h = [json.dumps(text, ensure_ascii=False) for text in HOSTILE]
-    (records / "sessions" / "kjxy" / "2026-09-30.yaml").write_text(
-        f"""unit: kjxy
-date: 2026-09-30
-time: "14:30"
-location: {h[0]}
-year_seq: 99
-members: 10
-present: 10
-host: {{name: {h[3]}, title: {h[1]}}}
-topics:
-  - {{title: {h[2]}, first_topic: true}}
-  - title: {h[4]}
-speakers:
-  - {{name: {h[0]}, title: {h[3]}, outline: {h[1]}}}
-contact: {{name: {h[1]}, phone: "13912345678"}}
-filed: {{arrangement: 2026-09-27, post_copy: 2026-10-01}}
-amendments:
-  - {{date: 2026-10-02, reason: {h[3]}}}
-""",
-        encoding="utf-8",
-    )
+    path = records / "sessions" / "kjxy" / "2026-09-30.yaml"
+    path.write_text(hostile_session("kjxy", "2026-09-30", 99, None), encoding="utf-8")
     site = tmp / "site"
     code = main(
         [
@@ -109,38 +51,6 @@ amendments:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-class Watched:
-    """A page whose every request (the search worker's included) is recorded.
-
-    Recorded, not intercepted: the machine has no network to leak to, so any
-    request for another host is a failure, whether or not it could succeed."""
-
-    def __init__(self, browser, **options) -> None:
-        self.context = browser.new_context(**options)
-        self.requests: list[str] = []
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.context.on("request", self._request)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
-
-    def _request(self, request) -> None:
-        url = request.url
-        self.requests.append(url)
-        parts = urlsplit(url)
-        if parts.scheme not in ("data", "blob") and parts.hostname != "127.0.0.1":
-            self.outside.append(url)
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture

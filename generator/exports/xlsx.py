@@ -85,7 +85,10 @@ def _sheet(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
     privacy: Privacy = FULL,
+    statuses: Sequence[Status | None] = (),
 ):
+    """One sheet: bold frozen header, typed cells, and the 状态 column coloured by `statuses`
+    (one per row)."""
     sheet: Worksheet = book.create_sheet(title)
     for index, column in enumerate(columns, 1):
         cell = sheet.cell(row=1, column=index, value=column.title)
@@ -97,6 +100,11 @@ def _sheet(
         for index, (column, raw) in enumerate(zip(columns, row, strict=True), 1):
             kind = column.kind
             _put(sheet.cell(row=row_number, column=index), _value(raw, kind, privacy), kind)
+    if statuses:
+        status_column = next(i for i, c in enumerate(columns, 1) if c.title == "状态")
+        for row_number, status in enumerate(statuses, 2):
+            if status is not None:
+                _status_fill(sheet.cell(row=row_number, column=status_column), status)
     sheet.freeze_panes = "A2"
     if sheet.max_row > 1:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{sheet.max_row}"
@@ -245,10 +253,7 @@ def _audits_sheet(
                     s.path,
                 )
             )
-    sheet = _sheet(book, SHEETS[1], columns, rows, privacy)
-    for row, status in enumerate(statuses, 2):
-        if status is not None:
-            _status_fill(sheet.cell(row=row, column=14), status)
+    _sheet(book, SHEETS[1], columns, rows, privacy, statuses)
 
 
 def _visitors_sheet(
@@ -291,10 +296,7 @@ def _visitors_sheet(
                     s.path,
                 )
             )
-    sheet = _sheet(book, SHEETS[2], columns, rows, privacy)
-    for row, status in enumerate(statuses, 2):
-        if status is not None:
-            _status_fill(sheet.cell(row=row, column=10), status)
+    _sheet(book, SHEETS[2], columns, rows, privacy, statuses)
 
 
 def _filings_sheet(
@@ -325,9 +327,7 @@ def _filings_sheet(
         )
         for f in filings
     ]
-    sheet = _sheet(book, SHEETS[3], columns, rows, privacy)
-    for row, filing in enumerate(filings, 2):
-        _status_fill(sheet.cell(row=row, column=8), filing.status)
+    _sheet(book, SHEETS[3], columns, rows, privacy, [f.status for f in filings])
 
 
 def _quota_text(quota: Quota | None) -> tuple[str, Status | None]:

@@ -267,29 +267,46 @@ def changes(base: Version, new: Version) -> list[Change]:
         _diff(b_filed["post_copy"], n_filed.get("post_copy"), ("filed", "post_copy"), since, found)
         if "present" in b:
             _diff(b["present"], n.get("present"), ("present",), since, found)
-    new_audits = {identity: (index, item) for identity, index, item in _audits(n)}
-    for identity, _, audit in _audits(b):
-        if not audit.get("filed"):
-            continue
-        since = f"已随列席旁听记录表（{audit['filed']}）报送"
-        if identity not in new_audits:
-            what = f"列席旁听组「{audit['group']}」已报送的列席旁听记录"
-            found.append(Change(("audits",), what, since, audit, None))
-            continue
-        index, item = new_audits[identity]
-        _diff(audit, item, ("audits", index), since, found)
-    new_visitors = {identity: (index, item) for identity, index, item in _visitors(n)}
-    for identity, _, visitor in _visitors(b):
-        if not visitor.get("report_filed"):
-            continue
-        since = f"已随列席情况书面报告（{visitor['report_filed']}）报送"
-        if identity not in new_visitors:
-            what = f"列席人{visitor['name']}（{visitor['unit']}）的记录"
-            found.append(Change(("visitors",), what, since, visitor, None))
-            continue
-        index, item = new_visitors[identity]
-        _diff(visitor, item, ("visitors", index), since, found)
+    _filed_entries(
+        _audits(b),
+        _audits(n),
+        "audits",
+        "filed",
+        lambda a: f"已随列席旁听记录表（{a['filed']}）报送",
+        lambda a: f"列席旁听组「{a['group']}」已报送的列席旁听记录",
+        found,
+    )
+    _filed_entries(
+        _visitors(b),
+        _visitors(n),
+        "visitors",
+        "report_filed",
+        lambda v: f"已随列席情况书面报告（{v['report_filed']}）报送",
+        lambda v: f"列席人{v['name']}（{v['unit']}）的记录",
+        found,
+    )
     return found
+
+
+def _filed_entries(
+    base_entries: Iterator[tuple[tuple, int, dict[str, Any]]],
+    new_entries: Iterator[tuple[tuple, int, dict[str, Any]]],
+    field: str,
+    filed_key: str,
+    since: Callable[[dict[str, Any]], str],
+    what: Callable[[dict[str, Any]], str],
+    found: list[Change],
+) -> None:
+    """Audits or visitors: every entry filed in the base must survive unchanged."""
+    by_identity = {identity: (index, item) for identity, index, item in new_entries}
+    for identity, _, entry in base_entries:
+        if not entry.get(filed_key):
+            continue
+        if identity not in by_identity:
+            found.append(Change((field,), what(entry), since(entry), entry, None))
+            continue
+        index, item = by_identity[identity]
+        _diff(entry, item, (field, index), since(entry), found)
 
 
 def _shown(value: object) -> str | None:

@@ -41,6 +41,11 @@ RULES: dict[str, Severity] = {
         "filed-before-session",
         "filed-in-future",
         "calendar-uncovered",
+        "rectify-by-before-session",
+        "file-not-regular",
+        "amendment-invalid",
+        "duplicate-entry",
+        "plan-month-invalid",
         # history (git) rules
         "record-deleted",
         "filed-record-changed",
@@ -64,6 +69,11 @@ RULES: dict[str, Severity] = {
         "group-audit-missing",
         "invite-missing",
         "visit-missing",
+        "rectification-late",
+        "rectification-missing",
+        "plan-missing",
+        "plan-late",
+        "plan-topic-unstudied",
         "filing-backdated",
     )
 }
@@ -88,6 +98,11 @@ RULE_TITLES: dict[str, str] = {
     "filed-before-session": "报送日期早于学习日期",
     "filed-in-future": "报送日期晚于今天",
     "calendar-uncovered": "节假日日历未覆盖该年份",
+    "rectify-by-before-session": "整改期限不晚于学习日期",
+    "file-not-regular": "不是普通文件（符号链接等）",
+    "amendment-invalid": "更正记录的日期或原因不对",
+    "duplicate-entry": "同一记录重复填写",
+    "plan-month-invalid": "学习计划的月份不对",
     "record-deleted": "已报送的记录被删除",
     "filed-record-changed": "已报送内容被修改",
     "arrangement-late": "安排表报送迟了",
@@ -106,6 +121,11 @@ RULE_TITLES: dict[str, str] = {
     "group-audit-missing": "本学期未列席旁听",
     "invite-missing": "本学期未邀请其他单位列席",
     "visit-missing": "本学期未列席其他单位",
+    "rectification-late": "整改情况报送迟了",
+    "rectification-missing": "整改情况逾期未报",
+    "plan-missing": "年度学习计划未报送",
+    "plan-late": "年度学习计划报送迟了",
+    "plan-topic-unstudied": "年度学习计划的内容未按期学习",
     "filing-backdated": "报送日期早于提交日期",
 }
 
@@ -120,6 +140,7 @@ class Finding:
     group: str | None = None
     semester: str | None = None
     month: str | None = None
+    year: int | None = None  # v2: plan findings only
 
     @property
     def severity(self) -> Severity:
@@ -136,11 +157,12 @@ class Finding:
             self.group or "",
             self.semester or "",
             self.month or "",
+            self.year or 0,
             self.message,
         )
 
     def as_json(self) -> dict[str, object]:
-        return {
+        shown: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.label,
             "file": self.file,
@@ -151,6 +173,9 @@ class Finding:
             "month": self.month,
             "message": self.message,
         }
+        if self.year is not None:  # v2 plan findings; v1 output keeps its exact shape
+            shown["year"] = self.year
+        return shown
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:

@@ -86,6 +86,9 @@ DEFAULT_DEADLINES: dict[str, Deadline] = {
 }
 
 
+DEFAULT_PLAN_DUE = "03-31"
+
+
 @dataclass(slots=True)
 class Org:
     institution: str
@@ -100,9 +103,17 @@ class Org:
     workdays: frozenset[dt.date]
     group_of_unit: dict[str, str] = field(default_factory=dict)
     document: Document | None = None
+    plans_from: int | None = None  # v2: first year annual plans are owed; None: never
+    plan_due: str = DEFAULT_PLAN_DUE  # v2: MM-DD
 
     def semester_of(self, day: dt.date) -> Semester | None:
         return next((s for s in self.semesters if s.contains(day)), None)
+
+    def plan_due_date(self, year: int) -> dt.date:
+        return dt.date(year, int(self.plan_due[:2]), int(self.plan_due[3:]))
+
+    def year_has_semester(self, year: int) -> bool:
+        return any(s.start.year <= year <= s.end.year for s in self.semesters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +145,22 @@ class Findings:
 
 
 @dataclass(frozen=True, slots=True)
+class Rectification:
+    """整改情况 (v2): what the audited unit changed, and when it reported it."""
+
+    measures: str | None = None
+    filed: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     index: int
     group: str
     findings: Findings | None = None
     problems: str | None = None
     filed: dt.date | None = None
+    rectify_by: dt.date | None = None  # v2: 整改期限; only such an audit owes a rectification
+    rectification: Rectification | None = None
 
     @property
     def planned(self) -> bool:
@@ -202,6 +223,29 @@ class Session:
         return self.document.line(path, key=key)
 
 
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    index: int  # position in `items`, for line look-ups
+    month: str  # YYYY-MM
+    topics: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Plan:
+    """A unit's annual study plan (年度学习计划, v2): records/plans/<unit>/<YYYY>.yaml."""
+
+    path: str
+    document: Document
+    unit: str
+    year: int
+    filed: dt.date | None
+    items: tuple[PlanItem, ...]
+    amendments: tuple[Amendment, ...]
+
+    def line(self, *path: str | int, key: bool = False) -> int | None:
+        return self.document.line(path, key=key)
+
+
 def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if value is not None else None
 
@@ -239,6 +283,8 @@ def session_from(path: str, document: Document) -> Session:
                 findings=Findings(**a["findings"]) if "findings" in a else None,
                 problems=a.get("problems"),
                 filed=_date(a.get("filed")),
+                rectify_by=_date(a.get("rectify_by")),
+                rectification=_rectification(a.get("rectification")),
             )
             for i, a in enumerate(data.get("audits") or ())
         ),
@@ -252,10 +298,37 @@ def session_from(path: str, document: Document) -> Session:
             )
             for i, v in enumerate(data.get("visitors") or ())
         ),
-        amendments=tuple(
-            Amendment(date=dt.date.fromisoformat(a["date"]), reason=a["reason"])
-            for a in data.get("amendments") or ()
+        amendments=_amendments(data),
+    )
+
+
+def _rectification(value: dict[str, Any] | None) -> Rectification | None:
+    if value is None:
+        return None
+    return Rectification(measures=value.get("measures"), filed=_date(value.get("filed")))
+
+
+def _amendments(data: dict[str, Any]) -> tuple[Amendment, ...]:
+    return tuple(
+        Amendment(date=dt.date.fromisoformat(a["date"]), reason=a["reason"])
+        for a in data.get("amendments") or ()
+    )
+
+
+def plan_from(path: str, document: Document) -> Plan:
+    """Build a Plan from schema-valid data."""
+    data: dict[str, Any] = document.data  # type: ignore[assignment]
+    return Plan(
+        path=path,
+        document=document,
+        unit=data["unit"],
+        year=data["year"],
+        filed=_date(data.get("filed")),
+        items=tuple(
+            PlanItem(index=i, month=item["month"], topics=tuple(item["topics"]))
+            for i, item in enumerate(data["items"])
         ),
+        amendments=_amendments(data),
     )
 
 
@@ -319,4 +392,6 @@ def org_from(document: Document) -> Org:
         workdays=frozenset(dt.date.fromisoformat(d) for d in data.get("workdays") or ()),
         group_of_unit=group_of_unit,
         document=document,
+        plans_from=data.get("plans_from"),
+        plan_due=data.get("plan_due", DEFAULT_PLAN_DUE),
     )

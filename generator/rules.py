@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
 from generator.deadlines import CalendarUncovered, WorkCalendar
 from generator.findings import Finding, unexpected_failure
-from generator.model import Org, Semester, Session, Unit
+from generator.kinds import FILING_KINDS, FilingKind
+from generator.model import Deadline, Org, Semester, Session, Unit
 from generator.records import RecordSet
 
 
@@ -37,12 +38,7 @@ class Status(StrEnum):
         }[self.value]
 
 
-FILING_LABELS = {
-    "arrangement": "学习安排报送表（报联系校领导）",
-    "post_copy": "学习安排报送表（会后报党委宣传部）",
-    "audit_record": "列席旁听记录表",
-    "visit_report": "列席情况书面报告",
-}
+FILING_LABELS = {key: kind.label for key, kind in FILING_KINDS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +46,11 @@ class Filing:
     """One piece of paperwork a session owes, with its due date and status."""
 
     session: Session
-    kind: str  # arrangement | post_copy | audit_record | visit_report
+    kind: str  # a key of kinds.FILING_KINDS
     due: dt.date | None
     filed: dt.date | None
     status: Status
-    group: str | None = None  # for audit_record
+    group: str | None = None  # for audit_record and rectification
     visiting_unit: str | None = None  # for visit_report
 
     @property
@@ -258,6 +254,68 @@ def _id_list(items: dict[str, object]) -> str:
 # ---------------------------------------------------------------- per-session warnings
 
 
+@dataclass(frozen=True, slots=True)
+class _Owed:
+    """One filing a session owes, before it is judged."""
+
+    kind: FilingKind
+    filed: dt.date | None
+    late_line: int | None
+    missing_line: int | None
+    group: str | None = None
+    visiting_unit: str | None = None
+    due: dt.date | None = None  # stated by the record (rectify_by), not computed
+
+
+def _owed_filings(session: Session, org: Org, held: bool) -> Iterator[_Owed]:
+    """What a 中心组学习 session owes, in the table's order; a planned session owes
+    only what is due before it."""
+    kinds = FILING_KINDS
+    filed_line = session.line("filed", key=True) if _has(session, "filed") else None
+    yield _Owed(
+        kinds["arrangement"],
+        session.arrangement_filed,
+        session.line("filed", "arrangement"),
+        filed_line,
+    )
+    if not held:
+        return
+    yield _Owed(
+        kinds["post_copy"], session.post_copy_filed, session.line("filed", "post_copy"), filed_line
+    )
+    for audit in session.audits:
+        yield _Owed(
+            kinds["audit_record"],
+            audit.filed,
+            session.line("audits", audit.index, "filed"),
+            session.line("audits", audit.index),
+            group=audit.group,
+        )
+    for visiting_unit, visitors in _visits_owing_reports(session, org).items():
+        filed_dates = [v.report_filed for v in visitors if v.report_filed is not None]
+        filed = min(filed_dates) if filed_dates else None
+        counted = next((v for v in visitors if v.report_filed == filed), visitors[0])
+        yield _Owed(
+            kinds["visit_report"],
+            filed,
+            session.line("visitors", counted.index, "report_filed"),
+            session.line("visitors", visitors[0].index),
+            visiting_unit=visiting_unit,
+        )
+    for audit in session.audits:
+        if audit.rectify_by is None:
+            continue
+        entry = session.line("audits", audit.index)  # rules.md: the line of the audit entry
+        yield _Owed(
+            kinds["rectification"],
+            audit.rectification.filed if audit.rectification else None,
+            entry,
+            entry,
+            group=audit.group,
+            due=audit.rectify_by,
+        )
+
+
 def _session_rules(
     session: Session, org: Org, calendar: WorkCalendar, today: dt.date
 ) -> tuple[list[Finding], list[Filing]]:
@@ -273,16 +331,6 @@ def _session_rules(
             )
         )
 
-    def due(kind: str) -> dt.date | None:
-        deadline = org.deadlines[kind]
-        try:
-            if kind == "arrangement":
-                return calendar.due_before(session.date, deadline)
-            return calendar.due_after(session.date, deadline)
-        except CalendarUncovered as gap:
-            uncovered.add(gap.year)
-            return None
-
     if not session.is_study:
         if session.date <= today:
             warn(
@@ -293,130 +341,105 @@ def _session_rules(
             )
         return findings, filings
 
-    def judge(kind: str, filed: dt.date | None) -> tuple[dt.date | None, Status]:
-        due_date = due(kind)
-        if due_date is None:
-            return None, Status.UNKNOWN
-        if filed is not None:
-            return due_date, Status.ON_TIME if filed <= due_date else Status.LATE
-        return due_date, Status.MISSING if due_date < today else Status.PENDING
-
-    days = {kind: org.deadlines[kind] for kind in org.deadlines}
-
-    def span(kind: str) -> str:
-        unit = "个工作日" if days[kind].count == "workday" else "天"
-        return f"{days[kind].days} {unit}"
-
-    # 附件1: the arrangement form, due N days before — planned sessions included.
-    due_date, status = judge("arrangement", session.arrangement_filed)
-    filings.append(Filing(session, "arrangement", due_date, session.arrangement_filed, status))
-    if status is Status.LATE:
-        warn(
-            "arrangement-late",
-            session.line("filed", "arrangement"),
-            f"学习安排报送表 {session.arrangement_filed} 才报送，应在学习前 {span('arrangement')}"
-            f"（最晚 {due_date}）报联系校领导。以后请提前报送。",
-        )
-    elif status is Status.MISSING:
-        warn(
-            "arrangement-missing",
-            session.line("filed", key=True) if _has(session, "filed") else None,
-            f"学习安排报送表最晚应在 {due_date}报联系校领导，至今没有报送记录。"
-            "报送后请在 filed 下写 arrangement: 报送日期。",
-        )
-
-    if session.date > today:
-        findings.extend(_calendar_findings(session, uncovered, semester))
-        return findings, filings
-
-    due_date, status = judge("post_copy", session.post_copy_filed)
-    post_copy_due = due_date
-    filings.append(Filing(session, "post_copy", due_date, session.post_copy_filed, status))
-    if status is Status.LATE:
-        warn(
-            "post-copy-late",
-            session.line("filed", "post_copy"),
-            f"安排表 {session.post_copy_filed} 才报党委宣传部，应在学习后 {span('post_copy')}内"
-            f"（最晚 {due_date}）报送。",
-        )
-    elif status is Status.MISSING:
-        warn(
-            "post-copy-missing",
-            session.line("filed", key=True) if _has(session, "filed") else None,
-            f"安排表最晚应在 {due_date}（学习后 {span('post_copy')}内）报党委宣传部，至今没有报送记录。"
-            "报送后请在 filed 下写 post_copy: 报送日期。",
-        )
-
-    for audit in session.audits:
-        due_date, status = judge("audit_record", audit.filed)
+    held = session.date <= today
+    for owed in _owed_filings(session, org, held):
+        due_date = owed.due or _due(owed.kind, session.date, org, calendar, uncovered)
+        status = judge(owed.filed, due_date, today)
         filings.append(
-            Filing(session, "audit_record", due_date, audit.filed, status, group=audit.group)
+            Filing(
+                session,
+                owed.kind.key,
+                due_date,
+                owed.filed,
+                status,
+                group=owed.group,
+                visiting_unit=owed.visiting_unit,
+            )
         )
-        if status is Status.LATE:
-            warn(
-                "audit-record-late",
-                session.line("audits", audit.index, "filed"),
-                f"列席旁听组「{audit.group}」的列席旁听记录表 {audit.filed} 才送交党委宣传部，"
-                f"应在旁听后 {span('audit_record')}内（最晚 {due_date}）送交。",
-                group=audit.group,
+        if status in (Status.LATE, Status.MISSING):
+            late = status is Status.LATE
+            template = owed.kind.late_message if late else owed.kind.missing_message
+            message = template.format(
+                filed=owed.filed,
+                due=due_date,
+                span=span(org.deadlines[owed.kind.deadline]) if owed.kind.deadline else "",
+                group=owed.group,
+                name=org.units[owed.visiting_unit].name if owed.visiting_unit else "",
             )
-        elif status is Status.MISSING:
             warn(
-                "audit-record-missing",
-                session.line("audits", audit.index),
-                f"列席旁听组「{audit.group}」的列席旁听记录表最晚应在 {due_date}送交党委宣传部，"
-                "至今没有报送。送交后请填写主要情况（findings）、问题和建议（problems）和报送日期（filed）。",
-                group=audit.group,
+                owed.kind.late_rule if late else owed.kind.missing_rule,
+                owed.late_line if late else owed.missing_line,
+                message,
+                group=owed.group,
             )
+    if held:
+        findings.extend(_attendance_and_first_topic(session, org, filings, today, semester))
+    findings.extend(_calendar_findings(session, uncovered, semester))
+    return findings, filings
 
-    for visiting_unit, visitors in _visits_owing_reports(session, org).items():
-        filed_dates = [v.report_filed for v in visitors if v.report_filed is not None]
-        filed = min(filed_dates) if filed_dates else None
-        due_date, status = judge("visit_report", filed)
-        filings.append(
-            Filing(session, "visit_report", due_date, filed, status, visiting_unit=visiting_unit)
-        )
-        name = org.units[visiting_unit].name
-        if status is Status.LATE:
-            counted = next(v for v in visitors if v.report_filed == filed)
-            warn(
-                "visit-report-late",
-                session.line("visitors", counted.index, "report_filed"),
-                f"{name}列席后的书面报告 {filed} 才报党委宣传部，应在列席后 {span('visit_report')}内"
-                f"（最晚 {due_date}）报送。",
-            )
-        elif status is Status.MISSING:
-            warn(
-                "visit-report-missing",
-                session.line("visitors", visitors[0].index),
-                f"{name}列席后最晚应在 {due_date}把列席旁听情况书面报党委宣传部，至今没有报送。"
-                "报送后请在该列席人下写 report_filed: 报送日期。",
-            )
 
+def _due(
+    kind: FilingKind, day: dt.date, org: Org, calendar: WorkCalendar, uncovered: set[int]
+) -> dt.date | None:
+    assert kind.deadline is not None
+    deadline = org.deadlines[kind.deadline]
+    try:
+        if kind.before_session:
+            return calendar.due_before(day, deadline)
+        return calendar.due_after(day, deadline)
+    except CalendarUncovered as gap:
+        uncovered.add(gap.year)
+        return None
+
+
+def judge(filed: dt.date | None, due_date: dt.date | None, today: dt.date) -> Status:
+    """The status of one filing: rules.md's late and missing, in one place."""
+    if due_date is None:
+        return Status.UNKNOWN
+    if filed is not None:
+        return Status.ON_TIME if filed <= due_date else Status.LATE
+    return Status.MISSING if due_date < today else Status.PENDING
+
+
+def span(deadline: Deadline) -> str:
+    """「2 天」 or 「2 个工作日」: a deadline's length as the messages say it."""
+    unit = "个工作日" if deadline.count == "workday" else "天"
+    return f"{deadline.days} {unit}"
+
+
+def _attendance_and_first_topic(
+    session: Session, org: Org, filings: list[Filing], today: dt.date, semester: str | None
+) -> Iterator[Finding]:
+    scope = {"unit": session.unit, "semester": semester}
+    post_copy_due = next((f.due for f in filings if f.kind == "post_copy"), None)
     if session.present is None:
         if post_copy_due is not None and post_copy_due < today:
-            warn(
+            yield Finding(
                 "attendance-missing",
+                session.path,
                 session.line("members"),
                 "学习已结束，还没有填写「实到人数」（present）。请补上实际参加的中心组成员人数。",
+                **scope,
             )
     elif Fraction(session.present, session.members) < Fraction(str(org.attendance_threshold)):
-        warn(
+        yield Finding(
             "attendance-low",
+            session.path,
             session.line("present"),
             f"中心组成员参加率 {session.present}/{session.members}"
             f"（{session.present / session.members:.0%}）低于 {org.attendance_threshold:.0%}。"
             "请在问题和建议中说明原因并督促缺席成员补学。",
+            **scope,
         )
     if not any(topic.first_topic for topic in session.topics):
-        warn(
+        yield Finding(
             "first-topic-missing",
+            session.path,
             session.line("topics", key=True),
             "没有一项学习内容标为“第一议题”（first_topic: true）。方案要求落实“第一议题”："
             "请把学习习近平总书记重要讲话重要指示精神的那一项标上 first_topic: true。",
+            **scope,
         )
-    findings.extend(_calendar_findings(session, uncovered, semester))
-    return findings, filings
 
 
 def _has(session: Session, key: str) -> bool:

@@ -131,6 +131,15 @@ _PATTERN_HINTS: dict[str, str] = {
 }
 
 
+def _dependent_reason(path: Sequence[str | int], trigger: str) -> str:
+    """Why a filled-in key needs others (dependentRequired), in the form's words."""
+    if trigger == "rectify_by":
+        return "要求整改就要写明问题和建议，"
+    if path and path[-1] == "rectification":
+        return "说明整改情况已报送，"
+    return "说明记录表已报送，"
+
+
 def _shown(value: object) -> str:
     if value is None:
         return "空"
@@ -197,7 +206,7 @@ def _error_problems(
                 names = "、".join(_field(root, [*path, k]) for k in absent)
                 yield SchemaProblem(
                     line,
-                    f"{_field(root, [*path, trigger])}已填写，说明记录表已报送，"
+                    f"{_field(root, [*path, trigger])}已填写，{_dependent_reason(path, trigger)}"
                     f"还需要填写{names}。",
                 )
         return

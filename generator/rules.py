@@ -7,8 +7,9 @@ and every quota, so that the checker and the pages can never disagree.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -16,8 +17,17 @@ from fractions import Fraction
 from generator.deadlines import CalendarUncovered, WorkCalendar
 from generator.findings import Finding, unexpected_failure
 from generator.kinds import FILING_KINDS, FilingKind
-from generator.model import Deadline, Org, Semester, Session, Unit
-from generator.records import RecordSet
+from generator.model import (
+    Amendment,
+    Deadline,
+    Org,
+    Plan,
+    PlanItem,
+    Semester,
+    Session,
+    Unit,
+)
+from generator.records import RecordSet, SessionIdentity
 
 
 class Status(StrEnum):
@@ -71,21 +81,53 @@ class Quota:
     month: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedTopic:
+    title: str
+    studied_by: Session | None  # the first 中心组学习 that studied it in time
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMonth:
+    month: str  # YYYY-MM
+    line: int | None  # of the plan item
+    ended: bool  # its last day is earlier than today
+    topics: tuple[PlannedTopic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatus:
+    """A unit's annual plan for one year (v2): owed, filed, and carried out month by month."""
+
+    unit: str
+    year: int
+    due: dt.date
+    filed: dt.date | None
+    status: Status
+    plan: Plan | None
+    months: tuple[PlanMonth, ...]
+    owed: bool = True  # plan-missing applies: from plans_from on, in a year with a semester
+
+
 @dataclass(slots=True)
 class Evaluation:
     today: dt.date
     findings: list[Finding] = field(default_factory=list)
     filings: list[Filing] = field(default_factory=list)
     quotas: list[Quota] = field(default_factory=list)
+    plans: list[PlanStatus] = field(default_factory=list)
 
 
 def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
     """Every rule over every session and period; findings include the earlier stages'."""
     result = Evaluation(today, findings=list(records.findings))
     sessions = records.sessions
-    result.findings.extend(_duplicate_seq(sessions, records.org))
+    result.findings.extend(_duplicate_seq(records.identities, records.org))
     for session in sessions:
         result.findings.extend(_org_free_checks(session, records.org, today))
+        result.findings.extend(_entry_checks(session, records.org, today))
+    for plan in records.plans:
+        result.findings.extend(_plan_checks(plan, today))
     org = records.org
     if org is None:
         return result
@@ -102,22 +144,26 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
     quotas = list(_quotas(sessions, org, today))
     result.quotas = quotas
     result.findings.extend(_quota_findings(quotas, org))
+    result.plans = _plan_statuses(records.plans, sessions, org, today)
+    result.findings.extend(_plan_findings(result.plans, records.plans, org))
     return result
 
 
 # ---------------------------------------------------------------- errors
 
 
-def _duplicate_seq(sessions: list[Session], org: Org | None) -> Iterable[Finding]:
-    first: dict[tuple[str, int, int], Session] = {}
-    for session in sessions:  # sorted by date, then by the day's -n suffix
+def _duplicate_seq(identities: list[SessionIdentity], org: Org | None) -> Iterable[Finding]:
+    """On the repeat; a file with other problems takes part as long as its unit, date
+    and year_seq can be read, so fixing those does not reveal this one later."""
+    first: dict[tuple[str, int, int], SessionIdentity] = {}
+    for session in identities:  # sorted by date, then by the day's -n suffix
         key = (session.unit, session.date.year, session.year_seq)
         if key in first:
             earlier = first[key]
             yield Finding(
                 "duplicate-seq",
                 session.path,
-                session.line("year_seq"),
+                session.line,
                 f"「年度学习次序」（year_seq）{session.year_seq} 与 {earlier.path} 重复："
                 f"同一单位同一年的学习次序不能相同。请改为本年度实际的第几次学习。",
                 unit=session.unit,
@@ -142,6 +188,13 @@ def _filing_dates(session: Session) -> Iterable[tuple[dt.date | None, tuple[str 
             ("visitors", visitor.index, "report_filed"),
             f"{visitor.name}的列席情况报告日期",
         )
+    for audit in session.audits:
+        if audit.rectification is not None:
+            yield (
+                audit.rectification.filed,
+                ("audits", audit.index, "rectification", "filed"),
+                f"列席旁听组「{audit.group}」所提问题的整改情况报送日期",
+            )
 
 
 def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Iterable[Finding]:
@@ -174,6 +227,91 @@ def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Itera
                 f"{what} {filed} 晚于今天（{today}）。请写实际报送的日期；还没报送就先不写这一项。",
                 **scope,
             )
+
+
+def says_something(text: str) -> bool:
+    """A reason says something when it has a letter or a digit, not only
+    blanks, punctuation or symbols."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def amendment_problems(
+    amendments: Iterable[Amendment],
+    line: Callable[..., int | None],
+    earliest: dt.date | None,
+    today: dt.date,
+    earliest_words: str,
+) -> Iterator[tuple[int | None, str]]:
+    """amendment-invalid (v2): (line, message) for each amendment whose date is out of
+    range or whose reason is empty talk; shared by sessions and plans."""
+    for index, amendment in enumerate(amendments):
+        where = ("amendments", index)
+        if earliest is not None and amendment.date < earliest:
+            yield (
+                line(*where, "date"),
+                f"更正记录（第{index + 1}条）的日期 {amendment.date} 早于{earliest_words} {earliest}。"
+                "更正只能在这之后、今天或以前，请写实际更正的日期。",
+            )
+        elif amendment.date > today:
+            yield (
+                line(*where, "date"),
+                f"更正记录（第{index + 1}条）的日期 {amendment.date} 晚于今天（{today}）。"
+                "请写实际更正的日期。",
+            )
+        if not says_something(amendment.reason):
+            yield (
+                line(*where, "reason"),
+                f"更正记录（第{index + 1}条）的更正原因「{amendment.reason}」没有说明任何内容。"
+                "请写清更正了什么、为什么，如：更正实到人数，原记录漏记2人。",
+            )
+
+
+def _entry_checks(session: Session, org: Org | None, today: dt.date) -> Iterable[Finding]:
+    """amendment-invalid, duplicate-entry and rectify-by-before-session (v2)."""
+    scope = {"unit": session.unit, "semester": _semester_id(org, session.date)}
+    for line, message in amendment_problems(
+        session.amendments, session.line, session.date, today, "学习日期"
+    ):
+        yield Finding("amendment-invalid", session.path, line, message, **scope)
+    groups_seen: dict[str, int] = {}
+    for audit in session.audits:
+        if audit.group in groups_seen:
+            yield Finding(
+                "duplicate-entry",
+                session.path,
+                session.line("audits", audit.index),
+                f"列席旁听组「{audit.group}」在本次学习中已有一条列席旁听记录（第 "
+                f"{session.line('audits', groups_seen[audit.group])} 行）。一次学习每个组只写一条："
+                "请把这一条的内容并入前面那一条，再删除这一条。",
+                group=audit.group,
+                **scope,
+            )
+        else:
+            groups_seen[audit.group] = audit.index
+        if audit.rectify_by is not None and audit.rectify_by <= session.date:
+            yield Finding(
+                "rectify-by-before-session",
+                session.path,
+                session.line("audits", audit.index, "rectify_by"),
+                f"整改期限（rectify_by）{audit.rectify_by} 不晚于学习日期 {session.date}。"
+                "整改期限应在学习之后，请写给被旁听单位的实际整改期限。",
+                group=audit.group,
+                **scope,
+            )
+    visitors_seen: dict[tuple[str, str], int] = {}
+    for visitor in session.visitors:
+        key = (visitor.unit, visitor.name)
+        if key in visitors_seen:
+            yield Finding(
+                "duplicate-entry",
+                session.path,
+                session.line("visitors", visitor.index),
+                f"列席人{visitor.name}（{visitor.unit}）已写过一次（第 "
+                f"{session.line('visitors', visitors_seen[key])} 行）。同一个人只写一条，请删除重复的这一条。",
+                **scope,
+            )
+        else:
+            visitors_seen[key] = visitor.index
 
 
 def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
@@ -611,3 +749,201 @@ def _quota_findings(quotas: list[Quota], org: Org) -> Iterable[Finding]:
             semester=quota.semester,
             month=quota.month,
         )
+
+
+# ---------------------------------------------------------------- annual plans (v2)
+
+
+def _plan_checks(plan: Plan, today: dt.date) -> Iterator[Finding]:
+    """Errors that need no org.yaml: plan-month-invalid, filed-in-future, amendment-invalid."""
+    scope = {"unit": plan.unit, "year": plan.year}
+    first_item: dict[str, PlanItem] = {}
+    for item in plan.items:
+        line = plan.line("items", item.index, "month")
+        if int(item.month[:4]) != plan.year:
+            yield Finding(
+                "plan-month-invalid",
+                plan.path,
+                line,
+                f"计划月份 {item.month} 不在计划年度 {plan.year} 年内。{plan.year} 年的计划只写 "
+                f"{plan.year}-01 到 {plan.year}-12 的月份；其他年份的安排请写进那一年的计划。",
+                month=item.month,
+                **scope,
+            )
+        elif item.month in first_item:
+            yield Finding(
+                "plan-month-invalid",
+                plan.path,
+                line,
+                f"计划月份 {item.month} 写了两次（第 {plan.line('items', first_item[item.month].index)} "
+                "行已有）。每个月只写一项，请把这个月的学习内容合并到前面那一项的 topics 里。",
+                month=item.month,
+                **scope,
+            )
+        else:
+            first_item[item.month] = item
+    if plan.filed is not None and plan.filed > today:
+        yield Finding(
+            "filed-in-future",
+            plan.path,
+            plan.line("filed"),
+            f"学习计划报送日期 {plan.filed} 晚于今天（{today}）。请写实际报送的日期；还没报送就先不写这一项。",
+            **scope,
+        )
+    for line, message in amendment_problems(
+        plan.amendments, plan.line, plan.filed, today, "计划报送日期"
+    ):
+        yield Finding("amendment-invalid", plan.path, line, message, **scope)
+
+
+def _plan_statuses(
+    plans: list[Plan], sessions: list[Session], org: Org, today: dt.date
+) -> list[PlanStatus]:
+    """Every owed unit-year (plans_from up to today's year, overlapping a semester) and
+    every plan filed by a known unit, with what was studied of it."""
+    by_key = {}
+    for plan in plans:
+        if plan.unit in org.units:
+            by_key.setdefault((plan.unit, plan.year), plan)  # the first file of a unit-year
+    owed = set()
+    if org.plans_from is not None:
+        for year in range(org.plans_from, today.year + 1):
+            if org.year_has_semester(year):
+                owed.update((unit_id, year) for unit_id in org.units)
+    studied = _studied_titles(sessions)
+    statuses: list[PlanStatus] = []
+    for unit_id, year in sorted(
+        owed | set(by_key), key=lambda k: (list(org.units).index(k[0]), k[1])
+    ):
+        plan = by_key.get((unit_id, year))
+        due = org.plan_due_date(year)
+        filed = plan.filed if plan else None
+        months = _plan_months(plan, studied.get((unit_id, year), []), today) if plan else ()
+        statuses.append(
+            PlanStatus(
+                unit_id,
+                year,
+                due,
+                filed,
+                judge(filed, due, today),
+                plan,
+                months,
+                owed=(unit_id, year) in owed,
+            )
+        )
+    return statuses
+
+
+def _studied_titles(sessions: list[Session]) -> dict[tuple[str, int], list[tuple[str, Session]]]:
+    """(unit, year) → (stripped title, session) of every 中心组学习 topic, by date."""
+    studied: dict[tuple[str, int], list[tuple[str, Session]]] = defaultdict(list)
+    for session in sessions:  # sorted by date
+        if session.is_study:
+            for topic in session.topics:
+                studied[(session.unit, session.date.year)].append((topic.title.strip(), session))
+    return studied
+
+
+def _plan_months(
+    plan: Plan, studied: list[tuple[str, Session]], today: dt.date
+) -> tuple[PlanMonth, ...]:
+    """records.md: a planned topic counts as studied when a 中心组学习 of the unit in the
+    plan's year, dated no later than the planned month's last day, has that title."""
+    months: dict[str, PlanMonth] = {}
+    for item in plan.items:
+        if int(item.month[:4]) != plan.year:
+            continue  # plan-month-invalid says so; it plans nothing for this year
+        last_day = _month_end(item.month)
+        topics = tuple(
+            PlannedTopic(
+                title,
+                next(
+                    (
+                        session
+                        for studied_title, session in studied
+                        if studied_title == title.strip() and session.date <= last_day
+                    ),
+                    None,
+                ),
+            )
+            for title in item.topics
+        )
+        if item.month in months:  # a repeated month (plan-month-invalid): one month, all topics
+            earlier = months[item.month]
+            months[item.month] = PlanMonth(
+                item.month, earlier.line, earlier.ended, earlier.topics + topics
+            )
+        else:
+            months[item.month] = PlanMonth(
+                item.month, plan.line("items", item.index), last_day < today, topics
+            )
+    return tuple(sorted(months.values(), key=lambda m: m.month))
+
+
+def _plan_findings(statuses: list[PlanStatus], plans: list[Plan], org: Org) -> Iterator[Finding]:
+    for plan in plans:
+        if plan.unit not in org.units:
+            yield Finding(
+                "unknown-unit",
+                plan.path,
+                plan.line("unit"),
+                f"单位编号「{plan.unit}」不在 org.yaml 的 units 里。请检查拼写"
+                f"（现有：{_id_list(org.units)}），或请党委宣传部先在 org.yaml 添加该单位。",
+                unit=plan.unit,
+                year=plan.year,
+            )
+    for status in statuses:
+        if org.plans_from is not None and status.year >= org.plans_from:
+            yield from _plan_status_findings(status, org)
+
+
+def _plan_status_findings(status: PlanStatus, org: Org) -> Iterator[Finding]:
+    unit = org.units[status.unit]
+    plan = status.plan
+    scope = {"unit": status.unit, "year": status.year}
+    due = f"{status.due.year}年{status.due.month}月{status.due.day}日"
+    if status.status is Status.MISSING and status.owed:
+        yield Finding(
+            "plan-missing",
+            plan.path if plan else None,
+            None,
+            f"{unit.name} {status.year} 年的中心组年度学习计划应在 {due}前报党委宣传部备案，"
+            + (
+                "计划文件里还没有报送日期。报送后请写 filed: 报送日期。"
+                if plan
+                else f"至今没有。请在 plans/{status.unit}/{status.year}.yaml 写好计划并注明报送日期（filed）。"
+            ),
+            **scope,
+        )
+    elif status.status is Status.LATE:
+        assert plan is not None
+        yield Finding(
+            "plan-late",
+            plan.path,
+            plan.line("filed"),
+            f"{unit.name} {status.year} 年的年度学习计划 {status.filed} 才报党委宣传部，"
+            f"应在 {due}前报送。",
+            **scope,
+        )
+    if plan is None:
+        return
+    for month in status.months:
+        unstudied = [t.title for t in month.topics if t.studied_by is None]
+        if month.ended and unstudied:
+            names = "、".join(f"「{title.strip()}」" for title in unstudied)
+            yield Finding(
+                "plan-topic-unstudied",
+                plan.path,
+                month.line,
+                f"{unit.name}年度学习计划安排在 {month.month[:4]}年{int(month.month[5:])}月学习的"
+                f"{names}，到月底还没有在中心组学习中学习（学习内容题目须与计划一字不差）。"
+                "请尽快安排学习；已学习的，请把那次学习记录的题目改得与计划一致并说明更正原因。",
+                semester=_month_semester(org, month.month),
+                month=month.month,
+                **scope,
+            )
+
+
+def _month_semester(org: Org, month: str) -> str | None:
+    """The first semester overlapping the month, as monthly-study-missing scopes it."""
+    return next((s.id for s in org.semesters if month in s.months()), None)

@@ -195,7 +195,7 @@ def _regular_files(records_dir: Path, root: str, findings: list[Finding]) -> lis
 
 def _folder_unit(relative: str) -> str | None:
     parts = relative.split("/")
-    return parts[1] if len(parts) >= 3 and parts[0] in ("sessions", "plans") else None
+    return parts[1] if len(parts) >= 2 and parts[0] in ("sessions", "plans") else None
 
 
 def _not_regular(root: str, relative: str, mode: int | None) -> Finding:

@@ -14,7 +14,7 @@ from generator.yamlio import parse
 
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.rglob("case.yaml"))
-KEYS = ("rule", "file", "line", "unit", "group", "semester", "month")
+KEYS = ("rule", "file", "line", "unit", "group", "semester", "month", "year")
 
 
 def _materialise(case_dir: Path, spec: dict, tmp_path: Path) -> Path:
@@ -24,6 +24,14 @@ def _materialise(case_dir: Path, spec: dict, tmp_path: Path) -> Path:
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(encoded))
+    for relative in spec.get("remove") or ():
+        shutil.rmtree(target / relative)
+    for relative, link_target in (spec.get("symlinks") or {}).items():
+        link = target / relative  # made here: a copied tree would hold the linked content
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.exists() or link.is_symlink():
+            link.unlink()
+        link.symlink_to(link_target)
     for item in spec.get("generate") or ():
         path = target / item["path"]
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -200,7 +200,9 @@ def _folder_unit(relative: str) -> str | None:
 
 def _not_regular(root: str, relative: str, mode: int | None) -> Finding:
     shown = f"{root}/{relative}" if relative else root
-    what = "符号链接（快捷方式）" if mode is None or stat.S_ISLNK(mode) else "特殊文件（不是普通文件）"
+    what = (
+        "符号链接（快捷方式）" if mode is None or stat.S_ISLNK(mode) else "特殊文件（不是普通文件）"
+    )
     if not relative:
         message = (
             f"记录文件夹「{root}」本身是{what}。记录必须直接存放在仓库的 {root}/ 文件夹里，"

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from generator import schemas
+from generator.site.view import SAFE_ID
 from generator.yamlio import parse
 
 SCHEMA_FILES = sorted(schemas.SCHEMA_DIR.glob("*.schema.json"))
 SAMPLES = Path(__file__).resolve().parent.parent / "records"
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
@@ -68,7 +70,16 @@ def test_every_object_rejects_unknown_keys(path: Path) -> None:
 
 
 def _sample(name: str) -> dict:
-    path = SAMPLES / "org.yaml" if name == "org" else next((SAMPLES / "sessions").rglob("*.yaml"))
+    path = {
+        "org": SAMPLES / "org.yaml",
+        "plan": CASES
+        / "plan-late"
+        / "near-miss-on-due-day"
+        / "records"
+        / "plans"
+        / "kjxy"
+        / "2026.yaml",
+    }.get(name) or next((SAMPLES / "sessions").rglob("*.yaml"))
     data = parse(path.read_bytes()).data
     assert isinstance(data, dict)
     return data
@@ -107,7 +118,7 @@ def _paths(data: object, prefix: tuple = ()) -> list[tuple]:
     return found
 
 
-@pytest.mark.parametrize("name", ["session", "org"])
+@pytest.mark.parametrize("name", ["session", "org", "plan"])
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_fast_and_full_validators_agree(name: str, data: st.DataObject) -> None:
@@ -125,3 +136,30 @@ def test_fast_and_full_validators_agree(name: str, data: st.DataObject) -> None:
             target["unknown_" + str(len(path))] = 1
     full = schemas.validator(name).is_valid(document)
     assert schemas.is_valid(name, document) == full
+
+
+def _id_patterns(node: object, root: dict) -> Iterator[str]:
+    """Every pattern of a property named id, unit or group: these become URLs."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("id", "unit", "group") and isinstance(value, dict):
+                resolved = schemas._resolve(value, root)
+                if "pattern" in resolved:
+                    yield resolved["pattern"]
+            yield from _id_patterns(value, root)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _id_patterns(item, root)
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_ids_the_schema_allows_are_ids_the_site_can_use(path: Path, data: st.DataObject) -> None:
+    """An id that passes check must not fail build (safe_id): issue 8."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    patterns = list(_id_patterns(schema, schema))
+    assert patterns
+    for pattern in patterns:
+        value = data.draw(st.from_regex(pattern, fullmatch=True))
+        assert SAFE_ID.fullmatch(value), (pattern, value)

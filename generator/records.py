@@ -80,7 +80,9 @@ def display_root(records_dir: Path) -> str:
     return Path(os.path.abspath(records_dir)).name
 
 
-def _read(path: Path, shown: str, findings: list[Finding], unit: str | None) -> Document | None:
+def _read(
+    path: Path, shown: str, findings: list[Finding], unit: str | None, year: int | None = None
+) -> Document | None:
     try:
         size = path.stat().st_size
         # an oversized file is refused before it is read
@@ -93,6 +95,7 @@ def _read(path: Path, shown: str, findings: list[Finding], unit: str | None) -> 
                 None,
                 f"无法读取文件：{err.strerror}。请检查文件权限。",
                 unit=unit,
+                year=year,
             )
         )
         return None
@@ -100,7 +103,9 @@ def _read(path: Path, shown: str, findings: list[Finding], unit: str | None) -> 
         findings.append(unexpected_failure("yaml-syntax", shown, err, unit))
         return None
     for problem in document.problems:
-        findings.append(Finding(problem.rule, shown, problem.line, problem.message, unit=unit))
+        findings.append(
+            Finding(problem.rule, shown, problem.line, problem.message, unit=unit, year=year)
+        )
     if document.problems:
         return None
     return document
@@ -155,13 +160,19 @@ def _load_named(
     pattern = SESSION_NAME if parts[0] == "sessions" else PLAN_NAME
     folder_unit = parts[1] if len(parts) == 3 else None
     name_ok = len(parts) == 3 and bool(pattern.fullmatch(parts[2])) and _real_name(parts[2])
+    # plan findings carry the year (rules.md v2), here the one the file name gives
+    name_year = parts[-1][:4]
+    year = int(name_year) if parts[0] == "plans" and name_year.isdigit() else None
     if not name_ok:
         findings.append(
-            Finding("file-name", shown, None, _bad_name_message(relative), unit=folder_unit)
+            Finding(
+                "file-name", shown, None, _bad_name_message(relative), unit=folder_unit, year=year
+            )
         )
     if not relative.endswith(".yaml"):
         return None
-    return SourceFile(shown, _read(records_dir / relative, shown, findings, folder_unit), name_ok)
+    document = _read(records_dir / relative, shown, findings, folder_unit, year)
+    return SourceFile(shown, document, name_ok)
 
 
 def _regular_files(records_dir: Path, root: str, findings: list[Finding]) -> list[str]:

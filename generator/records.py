@@ -59,6 +59,9 @@ class RecordSet:
     findings: list[Finding] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)  # v2: valid plans, by unit and year
     plan_files: int = 0
+    # (unit, year) → path of every rightly named plan file, valid or not: a broken
+    # plan is no plan, but plan-missing still names its file
+    plan_paths: dict[tuple[str, int], str] = field(default_factory=dict)
     # every session file whose unit, date and year_seq can be read, valid or not:
     # duplicate-seq does not wait for a file's other problems to be fixed
     identities: list[SessionIdentity] = field(default_factory=list)
@@ -324,6 +327,11 @@ def validate(loaded: LoadedRecords) -> RecordSet:
         findings,
         plans=plans,
         plan_files=len(loaded.plan_files),
+        plan_paths={
+            (parts[-2], int(parts[-1][:4])): source.path
+            for source in loaded.plan_files
+            if source.name_ok and (parts := source.path.split("/"))
+        },
         identities=identities,
     )
 

@@ -145,7 +145,7 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
     result.quotas = quotas
     result.findings.extend(_quota_findings(quotas, org))
     result.plans = _plan_statuses(records.plans, sessions, org, today)
-    result.findings.extend(_plan_findings(result.plans, records.plans, org))
+    result.findings.extend(_plan_findings(result.plans, records, org))
     return result
 
 
@@ -880,8 +880,8 @@ def _plan_months(
     return tuple(sorted(months.values(), key=lambda m: m.month))
 
 
-def _plan_findings(statuses: list[PlanStatus], plans: list[Plan], org: Org) -> Iterator[Finding]:
-    for plan in plans:
+def _plan_findings(statuses: list[PlanStatus], records: RecordSet, org: Org) -> Iterator[Finding]:
+    for plan in records.plans:
         if plan.unit not in org.units:
             yield Finding(
                 "unknown-unit",
@@ -894,10 +894,12 @@ def _plan_findings(statuses: list[PlanStatus], plans: list[Plan], org: Org) -> I
             )
     for status in statuses:
         if org.plans_from is not None and status.year >= org.plans_from:
-            yield from _plan_status_findings(status, org)
+            yield from _plan_status_findings(
+                status, org, records.plan_paths.get((status.unit, status.year))
+            )
 
 
-def _plan_status_findings(status: PlanStatus, org: Org) -> Iterator[Finding]:
+def _plan_status_findings(status: PlanStatus, org: Org, plan_path: str | None) -> Iterator[Finding]:
     unit = org.units[status.unit]
     plan = status.plan
     scope = {"unit": status.unit, "year": status.year}
@@ -905,12 +907,14 @@ def _plan_status_findings(status: PlanStatus, org: Org) -> Iterator[Finding]:
     if status.status is Status.MISSING and status.owed:
         yield Finding(
             "plan-missing",
-            plan.path if plan else None,
+            plan_path,
             None,
             f"{unit.name} {status.year} 年的中心组年度学习计划应在 {due}前报党委宣传部备案，"
             + (
                 "计划文件里还没有报送日期。报送后请写 filed: 报送日期。"
                 if plan
+                else "计划文件有错误，按未报送计。请先按上面的说明改正。"
+                if plan_path
                 else f"至今没有。请在 plans/{status.unit}/{status.year}.yaml 写好计划并注明报送日期（filed）。"
             ),
             **scope,

@@ -36,7 +36,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 
-# Site build times on synthetic histories (sessions: 375, 1500, 6000).
+# Site build times on college-shaped histories against a bare mkdocs floor (sessions: 375, 1500, 6000).
 bench-site: $(STAMP)
 	$(BIN)/python benchmarks/bench_site.py $(SIZES)
 

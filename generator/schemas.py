@@ -10,19 +10,19 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from generator.yamlio import Document
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid (start-up time)
+    from jsonschema import Draft202012Validator, ValidationError
 
 SCHEMA_DIR = FsPath(__file__).resolve().parent.parent / "schemas"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-_format_checker = FormatChecker(formats=())
 
-
-@_format_checker.checks("date", raises=ValueError)
 def _is_real_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -43,7 +43,13 @@ def load_schema(name: str) -> dict:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name), format_checker=_format_checker)
+    """jsonschema, which explains every error; loaded on first use, since valid
+    documents never need it."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    format_checker = FormatChecker(formats=())
+    format_checker.checks("date", raises=ValueError)(_is_real_date)
+    return Draft202012Validator(load_schema(name), format_checker=format_checker)
 
 
 def _as_draft7(node: object) -> object:

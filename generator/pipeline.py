@@ -59,5 +59,5 @@ def check(
         records = validate(load(records_dir, progress))
         today = as_of or today_in(records.org)
         evaluation = evaluate(records, today)
-    evaluation.findings = sorted_findings(evaluation.findings)
+        evaluation.findings = sorted_findings(evaluation.findings)
     return CheckResult(today, records, evaluation)

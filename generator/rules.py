@@ -398,8 +398,9 @@ class _Owed:
 
     kind: FilingKind
     filed: dt.date | None
-    late_line: int | None
-    missing_line: int | None
+    # where a late date / a missing filing is reported; looked up only when it is
+    late_at: tuple[str | int, ...]
+    missing_at: tuple[str | int, ...] | None  # None: no line (the mapping is absent)
     group: str | None = None
     visiting_unit: str | None = None
     due: dt.date | None = None  # stated by the record (rectify_by), not computed
@@ -409,24 +410,19 @@ def _owed_filings(session: Session, org: Org, held: bool) -> Iterator[_Owed]:
     """What a 中心组学习 session owes, in the table's order; a planned session owes
     only what is due before it."""
     kinds = FILING_KINDS
-    filed_line = session.line("filed", key=True) if _has(session, "filed") else None
+    filed_at = ("filed",) if _has(session, "filed") else None
     yield _Owed(
-        kinds["arrangement"],
-        session.arrangement_filed,
-        session.line("filed", "arrangement"),
-        filed_line,
+        kinds["arrangement"], session.arrangement_filed, ("filed", "arrangement"), filed_at
     )
     if not held:
         return
-    yield _Owed(
-        kinds["post_copy"], session.post_copy_filed, session.line("filed", "post_copy"), filed_line
-    )
+    yield _Owed(kinds["post_copy"], session.post_copy_filed, ("filed", "post_copy"), filed_at)
     for audit in session.audits:
         yield _Owed(
             kinds["audit_record"],
             audit.filed,
-            session.line("audits", audit.index, "filed"),
-            session.line("audits", audit.index),
+            ("audits", audit.index, "filed"),
+            ("audits", audit.index),
             group=audit.group,
         )
     for visiting_unit, visitors in _visits_owing_reports(session, org).items():
@@ -436,14 +432,14 @@ def _owed_filings(session: Session, org: Org, held: bool) -> Iterator[_Owed]:
         yield _Owed(
             kinds["visit_report"],
             filed,
-            session.line("visitors", counted.index, "report_filed"),
-            session.line("visitors", visitors[0].index),
+            ("visitors", counted.index, "report_filed"),
+            ("visitors", visitors[0].index),
             visiting_unit=visiting_unit,
         )
     for audit in session.audits:
         if audit.rectify_by is None:
             continue
-        entry = session.line("audits", audit.index)  # rules.md: the line of the audit entry
+        entry = ("audits", audit.index)  # rules.md: the line of the audit entry
         yield _Owed(
             kinds["rectification"],
             audit.rectification.filed if audit.rectification else None,
@@ -504,9 +500,12 @@ def _session_rules(
                 group=owed.group,
                 name=org.units[owed.visiting_unit].name if owed.visiting_unit else "",
             )
+            where = owed.late_at if late else owed.missing_at
+            # `filed:` is the mapping a missing date belongs in: its key's line
+            line = None if where is None else session.line(*where, key=where == ("filed",))
             warn(
                 owed.kind.late_rule if late else owed.kind.missing_rule,
-                owed.late_line if late else owed.missing_line,
+                line,
                 message,
                 group=owed.group,
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,27 +49,80 @@ class Commit:
     committed: int  # committer time, seconds since the epoch
 
 
+# A regular file in Git: mode 100644, or 100755 when executable. 120000 is a
+# symbolic link, 160000 a submodule (gitlink).
+REGULAR_MODES = frozenset({"100644", "100755"})
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    mode: str
+    kind: str  # blob, tree or commit
+    oid: str
+
+    @property
+    def regular(self) -> bool:
+        return self.kind == "blob" and self.mode in REGULAR_MODES
+
+    @property
+    def link(self) -> bool:
+        return self.mode == "120000"
+
+
+def _entries(out: bytes) -> Iterator[tuple[str, TreeEntry]]:
+    """`git ls-tree -z` output as (path, entry); paths keep undecodable bytes
+    (surrogateescape), so a file name is never lost or merged with another."""
+    for line in out.split(b"\0"):
+        if not line:
+            continue
+        meta, _, path = line.partition(b"\t")
+        mode, kind, oid = meta.decode().split(" ")
+        yield path.decode("utf-8", "surrogateescape"), TreeEntry(mode, kind, oid)
+
+
 @dataclass(frozen=True, slots=True)
 class Repo:
     top: Path  # the work tree's top folder
 
     @classmethod
     def discover(cls, path: Path) -> Repo:
-        """The repository that contains `path`."""
-        out = _run(path, "rev-parse", "--show-toplevel", check=False).strip()
+        """The repository that contains `path`, asked from the nearest folder on the
+        way up that is a real folder: a link could lead into another repository."""
+        start = Path(os.path.abspath(path))
+        while (os.path.islink(start) or not start.is_dir()) and start.parent != start:
+            start = start.parent
+        out = _run(start, "rev-parse", "--show-toplevel", check=False).strip()
         if not out:
             raise GitError(
                 f"「{path}」不在 Git 仓库里。历史检查要比较提交记录：请在仓库的工作目录中运行。"
             )
-        return cls(Path(out.decode("utf-8")))
+        return cls(Path(os.fsdecode(out)))
 
     def git(self, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
         return _run(self.top, *args, stdin=stdin, check=check)
 
-    def relative(self, path: Path) -> str:
-        """`path` relative to the top, in Git's spelling (`records/`), '' for the top."""
-        relative = path.resolve().relative_to(self.top.resolve()).as_posix()
-        return "" if relative == "." else relative + "/"
+    def relative(self, path: Path) -> tuple[str, list[str]]:
+        """`path` relative to the top in Git's spelling (`records/`, '' for the top),
+        found without resolving symbolic links below the top, and the folders on the
+        way (`records`, …) that are links or not folders at all: Git stores a link as
+        a link, so a path through one names nothing in any commit."""
+        given = Path(os.path.abspath(path))
+        top = os.path.realpath(self.top)
+        # the outermost folder that is the top: `records` linked to `.` is the top
+        # too, but it is a link inside the repository, not the top itself
+        here = next(
+            (p for p in reversed([given, *given.parents]) if os.path.realpath(p) == top), None
+        )
+        if here is None:
+            raise GitError(f"「{path}」不在仓库「{self.top}」里。")
+        parts = list(given.relative_to(here).parts)
+        not_folders = [
+            "/".join(parts[: i + 1])
+            for i in range(len(parts))
+            if os.path.islink(here.joinpath(*parts[: i + 1]))
+            or not here.joinpath(*parts[: i + 1]).is_dir()
+        ]
+        return ("/".join(parts) + "/" if parts else ""), not_folders
 
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
@@ -88,18 +141,27 @@ class Repo:
     def head(self) -> str | None:
         return self.resolve("HEAD")
 
-    def files(self, commit: str, prefix: str) -> dict[str, str]:
-        """path → blob id of every file under `prefix` in `commit`."""
+    def tree(self, commit: str, prefix: str) -> dict[str, TreeEntry]:
+        """path → entry of everything under `prefix` in `commit`: files, and links and
+        submodules too, which are never followed but must be seen."""
         out = self.git("ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
-        files: dict[str, str] = {}
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, _, path = entry.partition(b"\t")
-            mode, kind, blob = meta.decode().split(" ")
-            if kind == "blob" and mode != "120000":  # files only, no symlinks
-                files[path.decode("utf-8", "surrogateescape")] = blob
-        return files
+        return dict(_entries(out))
+
+    def entry(self, commit: str, path: str) -> TreeEntry | None:
+        """The entry at exactly `path` (a file, link, folder or submodule), or None."""
+        out = self.git("ls-tree", "-z", "--full-tree", commit, "--", path.rstrip("/"))
+        return dict(_entries(out)).get(path.rstrip("/"))
+
+    def last_real(self, start: str, path: str) -> tuple[str, TreeEntry] | None:
+        """The newest commit reachable from `start` in which `path` is a regular file
+        or a real folder, and that entry: where a link now stands, what stood there
+        before it."""
+        out = self.git("log", "--format=%H", start, "--", path.rstrip("/"))
+        for commit in out.decode().split():
+            found = self.entry(commit, path)
+            if found is not None and (found.regular or found.kind == "tree"):
+                return commit, found
+        return None
 
     def blobs(self, ids: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs in one `git cat-file --batch`."""

@@ -72,6 +72,10 @@ class _NodeOnlyLoader(_Parser, BaseResolver):
 
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+# Longer digit strings stay text (the schema then says a number is expected, at
+# its line): Python refuses to convert more than 4,300 digits, and no record
+# holds a number anywhere near this long.
+_MAX_INT_DIGITS = 100
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
@@ -91,7 +95,7 @@ def _scalar(node: ScalarNode) -> object:
         return True
     if value in _FALSES:
         return False
-    if _INT.fullmatch(value):
+    if _INT.fullmatch(value) and len(value) <= _MAX_INT_DIGITS:
         return int(value)
     if _FLOAT.fullmatch(value):
         return float(value)

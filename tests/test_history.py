@@ -569,3 +569,116 @@ def test_warnings_pass_unless_asked(repo: Repo, capsys) -> None:
     assert main(args) == 0
     assert main([*args, "--fail-on", "warning"]) == 1
     capsys.readouterr()
+
+
+# ---------------------------------------------------------------- links and other non-regular files
+
+
+def link(repo: Repo, relative: str, target: str) -> None:
+    path = repo.path / relative
+    if path.is_dir() and not path.is_symlink():
+        path.rmdir()
+    elif path.is_symlink() or path.exists():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+
+
+def test_a_filed_record_replaced_by_a_link_to_an_identical_copy(repo: Repo) -> None:
+    # attack 1: the copy outside records/ could later be edited or deleted unseen
+    repo.write("archive/k.yaml", repo.read(KJXY))
+    link(repo, KJXY, "../../../archive/k.yaml")
+    repo.commit("换成链接")
+    found = repo.findings()
+    assert sorted(rules(found)) == ["file-not-regular", "record-deleted"]
+    assert {f["file"] for f in found} == {KJXY}
+    assert all(f["severity"] == "error" and f["unit"] == "kjxy" for f in found)
+    deleted = next(f for f in found if f["rule"] == "record-deleted")
+    assert "链接" in deleted["message"]
+
+
+def test_a_link_merged_earlier_launders_nothing(repo: Repo) -> None:
+    # attack 1, later: the link slipped onto main; what stood there before it is what was filed
+    repo.write("archive/k.yaml", repo.read(KJXY))
+    link(repo, KJXY, "../../../archive/k.yaml")
+    repo.commit("换成链接")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "pr")
+    repo.git("checkout", "-q", "-b", "back")
+    (repo.path / KJXY).unlink()
+    repo.write(KJXY, repo.read("archive/k.yaml").replace("会计学院301会议室", "别处"))
+    repo.commit("换回文件，顺便改了地点")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "location:") and "别处" in found[0]["message"]
+    repo.git("checkout", "-q", "-f", "main")
+    repo.git("checkout", "-q", "-b", "gone")
+    repo.git("rm", "-q", KJXY)
+    repo.commit("删掉链接")
+    assert rules(repo.findings()) == ["record-deleted"]
+    repo.git("checkout", "-q", "-f", "main")
+    repo.git("checkout", "-q", "-b", "copy")
+    repo.edit("archive/k.yaml", "会计学院301会议室", "别处")
+    repo.commit("只改链接指向的副本")
+    assert sorted(rules(repo.findings())) == ["file-not-regular", "record-deleted"]
+
+
+def test_the_records_folder_made_a_link(repo: Repo) -> None:
+    # attack 2: git mv records data; ln -s data records; then an edit and a deletion
+    repo.git("mv", "records", "data")
+    link(repo, "records", "data")
+    repo.edit("data/sessions/kjxy/2026-03-18.yaml", "members: 15", "members: 16")
+    repo.git("rm", "-q", "-f", "data/sessions/xxgc/2026-03-25.yaml")
+    repo.commit("整个文件夹换成链接")
+    found = repo.findings()
+    assert ("file-not-regular", "records") in {(f["rule"], f["file"]) for f in found}
+    deleted = {f["file"] for f in found if f["rule"] == "record-deleted"}
+    assert deleted == {KJXY, XXGC}, "both filed records are gone from records/; the plan had none"
+
+
+def test_the_records_folder_linked_to_the_top(repo: Repo) -> None:
+    repo.git("mv", "records/sessions", "sessions")
+    repo.git("mv", "records/org.yaml", "org.yaml")
+    link(repo, "records", ".")
+    repo.edit("sessions/kjxy/2026-03-18.yaml", "members: 15", "members: 16")
+    repo.commit("文件夹链接到仓库根目录")
+    found = repo.findings()
+    assert ("file-not-regular", "records") in {(f["rule"], f["file"]) for f in found}
+    assert {f["file"] for f in found if f["rule"] == "record-deleted"} == {KJXY, XXGC}
+
+
+def test_a_records_folder_that_was_a_link_on_main_is_compared_with_what_stood_before(
+    repo: Repo,
+) -> None:
+    repo.git("mv", "records", "data")
+    link(repo, "records", "data")
+    repo.commit("整个文件夹换成链接")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "pr")
+    repo.git("checkout", "-q", "-b", "restore")
+    (repo.path / "records").unlink()
+    repo.git("mv", "data", "records")
+    repo.edit(KJXY, "members: 15", "members: 16")
+    repo.commit("恢复文件夹，顺便改了人数")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["file"] == KJXY and found[0]["line"] == repo.line_of(KJXY, "members:")
+
+
+def test_other_non_regular_files_are_never_read(repo: Repo) -> None:
+    fifo = repo.path / "records" / "sessions" / "kjxy" / "2026-04-01.yaml"
+    os.mkfifo(fifo)  # reading it would block forever
+    found = repo.findings()
+    assert rules(found) == ["file-not-regular"]
+    assert found[0]["file"] == "records/sessions/kjxy/2026-04-01.yaml"
+    assert found[0]["unit"] == "kjxy"
+
+
+def test_the_command_names_a_linked_records_folder(repo: Repo, capsys) -> None:
+    repo.git("mv", "records", "data")
+    link(repo, "records", "data")
+    repo.commit("整个文件夹换成链接")
+    args = ["history", "--records", str(repo.records), "--base", "main", "--as-of", "2026-04-30"]
+    assert main([*args, "--format", "json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert {"file-not-regular", "record-deleted"} == {f["rule"] for f in payload["findings"]}

@@ -230,7 +230,7 @@ class Guard:
     path: DataPath  # where it is in the new version (or what is left around it)
     old: Any  # the filed value; None when the new version added something
     new: Any  # None when the value is gone
-    since: str  # which filing made it filed
+    since: str  # the filing that made it filed: 学习安排报送表（2026-03-16）
     evidence: bool  # True: never changes, amendment or not
     what: str | None = None  # Chinese label; None: the schema's label of `path`
 
@@ -242,13 +242,13 @@ def _without(entry: dict[str, Any], key: str) -> dict[str, Any]:
 def _session_guards(b: dict[str, Any], n: dict[str, Any]) -> Iterator[Guard]:
     b_filed, n_filed = b.get("filed") or {}, n.get("filed") or {}
     if "arrangement" in b_filed:
-        since = f"已随学习安排报送表（{b_filed['arrangement']}）报送"
+        since = f"学习安排报送表（{b_filed['arrangement']}）"
         for field in FORM_FIELDS:
             yield Guard((field,), b.get(field), n.get(field), since, evidence=False)
         date = ("filed", "arrangement")
         yield Guard(date, b_filed["arrangement"], n_filed.get("arrangement"), since, True)
     if "post_copy" in b_filed:
-        since = f"已随报党委宣传部的安排表（{b_filed['post_copy']}）报送"
+        since = f"报党委宣传部的安排表（{b_filed['post_copy']}）"
         date = ("filed", "post_copy")
         yield Guard(date, b_filed["post_copy"], n_filed.get("post_copy"), since, True)
         if "present" in b:
@@ -258,7 +258,7 @@ def _session_guards(b: dict[str, Any], n: dict[str, Any]) -> Iterator[Guard]:
     for identity, _, visitor in visitors(b):
         if "report_filed" not in visitor:
             continue
-        since = f"已随列席情况书面报告（{visitor['report_filed']}）报送"
+        since = f"列席情况书面报告（{visitor['report_filed']}）"
         if identity not in now:
             what = f"列席人{visitor['name']}（{visitor['unit']}）的记录"
             yield Guard(("visitors",), visitor, None, since, True, what)
@@ -277,17 +277,17 @@ def _audit_guards(b: dict[str, Any], n: dict[str, Any]) -> Iterator[Guard]:
         if "filed" not in audit and "filed" not in rectification:
             continue
         if identity not in now:
-            since = f"已随列席旁听记录表（{audit.get('filed') or rectification['filed']}）报送"
+            since = f"列席旁听记录表（{audit.get('filed') or rectification['filed']}）"
             what = f"列席旁听组「{audit['group']}」已报送的列席旁听记录"
             yield Guard(("audits",), audit, None, since, True, what)
             continue
         index, item = now[identity]
         if "filed" in audit:
-            since = f"已随列席旁听记录表（{audit['filed']}）报送"
+            since = f"列席旁听记录表（{audit['filed']}）"
             old, new = _without(audit, "rectification"), _without(item, "rectification")
             yield Guard(("audits", index), old, new, since, evidence=True)
         if "filed" in rectification:
-            since = f"已随整改情况（{rectification['filed']}）报送"
+            since = f"整改情况（{rectification['filed']}）"
             at = ("audits", index, "rectification")
             now_rect = item.get("rectification") or {}
             date = rectification["filed"]
@@ -301,7 +301,7 @@ def _plan_guards(b: dict[str, Any], n: dict[str, Any]) -> Iterator[Guard]:
     added to it comes with an amendment."""
     if "filed" not in b:
         return
-    since = f"已随年度学习计划（{b['filed']}）报送"
+    since = f"年度学习计划（{b['filed']}）"
     for field in ("unit", "year", "filed"):
         yield Guard((field,), b[field], n.get(field), since, evidence=True)
     now = {identity: (index, item) for identity, index, item in plan_items(n)}
@@ -311,20 +311,37 @@ def _plan_guards(b: dict[str, Any], n: dict[str, Any]) -> Iterator[Guard]:
             yield Guard(("items",), item, None, since, True, what)
             continue
         index, new_item = now[identity]
-        left = list(new_item["topics"])
-        for topic in item["topics"]:
-            if topic in left:
-                left.remove(topic)
-            else:
-                what = f"{item['month']} 的计划学习内容「{topic}」"
-                yield Guard(("items", index, "topics"), topic, None, since, True, what)
-        for topic in left:
-            where = ("items", index, "topics", new_item["topics"].index(topic))
-            yield Guard(where, None, topic, since, False, f"{item['month']} 的计划学习内容")
+        yield from _topic_guards(item, index, new_item, since)
     base_items = {identity for identity, _, _ in plan_items(b)}
     for identity, index, item in plan_items(n):
         if identity not in base_items:
             yield Guard(("items", index), None, item, since, False, f"{item['month']} 的学习安排")
+
+
+def _topic_guards(
+    item: dict[str, Any], index: int, new_item: dict[str, Any], since: str
+) -> Iterator[Guard]:
+    """Topics of one planned month: a filed topic that is gone is paired with one
+    that came in its place (a rewrite), else reported on its own; what is left
+    over is an addition."""
+    added = list(new_item["topics"])
+    gone = []
+    for topic in item["topics"]:
+        if topic in added:
+            added.remove(topic)
+        else:
+            gone.append(topic)
+    at = ("items", index, "topics")
+    label = f"{item['month']} 的计划学习内容"
+    for position, topic in enumerate(gone):
+        if position < len(added):
+            where = (*at, new_item["topics"].index(added[position]))
+            yield Guard(where, topic, added[position], since, True, label)
+        else:
+            yield Guard(at, topic, None, since, True, f"{label}「{topic}」")
+    for topic in added[len(gone) :]:
+        where = (*at, new_item["topics"].index(topic))
+        yield Guard(where, None, topic, since, False, label)
 
 
 # ---------------------------------------------------------------- comparing two versions
@@ -334,7 +351,7 @@ def _plan_guards(b: dict[str, Any], n: dict[str, Any]) -> Iterator[Guard]:
 class Change:
     path: DataPath  # where to point in the new version
     what: str  # Chinese label of the value
-    since: str  # which filing made it filed
+    since: str  # the filing that made it filed
     old: object  # None when the value was added
     new: object  # None when the value is gone
     evidence: bool
@@ -389,11 +406,11 @@ def changes(base: Version, new: Version) -> list[Change]:
     for guard in guards(base.data, new.data):
         if guard.old == guard.new:
             continue
-        if guard.old is None or guard.new is None:
+        if guard.old is None or guard.new is None or guard.what is not None:
+            # added, gone, or one plain value put in place of another
             what = guard.what or _label(base.kind, guard.path)
-            found.append(
-                Change(guard.path, what, guard.since, guard.old, guard.new, guard.evidence)
-            )
+            change = Change(guard.path, what, guard.since, guard.old, guard.new, guard.evidence)
+            found.append(change)
             continue
         below = _first_difference(guard.old, guard.new)
         path = (*guard.path, *below)
@@ -426,14 +443,20 @@ def _change_message(change: Change) -> str:
         what = "被改动了"
     if change.evidence:
         return (
-            f"{change.what}{change.since}，这次{what}。报送日期、已报送的记录表和列席情况报告、"
+            f"{change.what}已随{change.since}报送，这次{what}。报送日期、已报送的记录表和列席情况报告、"
             "已报送计划里的内容是报送的凭据，不能修改或删除，在 amendments（更正记录）里说明也不行："
             "请改回原样。确实记错了，请联系党委宣传部处理。"
         )
+    if change.old is None:
+        return (
+            f"{change.since}报送之后，这次又新增了{change.what}{f'「{new}」' if new else ''}，"
+            "但 amendments（更正记录）末尾没有追加新的一条。已报送的内容不能直接改动："
+            "请删去；确需补充，请在 amendments 末尾追加一条（date: 更正日期，reason: 补充了什么、为什么）。"
+        )
     return (
-        f"{change.what}{change.since}，这次{what}，但 amendments（更正记录）末尾没有追加新的一条。"
-        "已报送的内容不能直接改动：请改回原样；确需更正或补充，请在 amendments 末尾追加一条"
-        "（date: 更正日期，reason: 更正或补充了什么、为什么）。"
+        f"{change.what}已随{change.since}报送，这次{what}，但 amendments（更正记录）末尾没有追加新的一条。"
+        "已报送的内容不能直接修改：请改回原样；确需更正，请在 amendments 末尾追加一条"
+        "（date: 更正日期，reason: 更正了什么、为什么）。"
     )
 
 

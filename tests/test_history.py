@@ -682,3 +682,233 @@ def test_the_command_names_a_linked_records_folder(repo: Repo, capsys) -> None:
     assert main([*args, "--format", "json"]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert {"file-not-regular", "record-deleted"} == {f["rule"] for f in payload["findings"]}
+
+
+# ---------------------------------------------------------------- amendments correct content, never the evidence
+
+
+def amend(repo: Repo, relative: str, date: str, reason: str) -> None:
+    text = repo.read(relative)
+    entry = f"  - date: {date}\n    reason: {reason!r}\n".replace("'", '"')
+    repo.write(relative, text + ("" if "amendments:" in text else "amendments:\n") + entry)
+
+
+def test_an_amendment_does_not_cover_a_backdated_filing_date(repo: Repo) -> None:
+    # attack 3: {date: 2099-01-01, reason: " "} moved filed.arrangement two days earlier
+    repo.edit(KJXY, "arrangement: 2026-03-16", "arrangement: 2026-03-14")
+    amend(repo, KJXY, "2099-01-01", " ")
+    repo.commit("提前报送日期")
+    found = repo.findings()
+    assert "filed-record-changed" in rules(found)
+    changed = next(f for f in found if f["rule"] == "filed-record-changed")
+    assert changed["line"] == repo.line_of(KJXY, "arrangement:")
+    assert "2026-03-16" in changed["message"] and "2026-03-14" in changed["message"]
+    assert "amendments" in changed["message"] and "也不行" in changed["message"]
+
+
+def test_an_amendment_does_not_cover_a_filed_audit_that_disappears(repo: Repo) -> None:
+    # attack 3: {date: 1900-01-01, reason: "."} let a whole filed 附件2 disappear
+    text = repo.read(KJXY)
+    repo.write(KJXY, text[: text.index("audits:")] + text[text.index("visitors:") :])
+    amend(repo, KJXY, "1900-01-01", ".")
+    repo.commit("删掉旁听记录")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert "g1" in found[0]["message"] and "被删除了" in found[0]["message"]
+
+
+def test_a_filed_audit_and_a_filed_visitor_never_change_even_with_an_amendment(
+    repo: Repo,
+) -> None:
+    repo.edit(KJXY, "problems: 无", "problems: 建议加强调研")
+    repo.edit(KJXY, "role: 书记", "role: 副书记")
+    repo.edit(KJXY, "report_filed: 2026-03-20", "report_filed: 2026-03-21")
+    amend(repo, KJXY, "2026-03-22", "更正旁听意见和列席人职务")
+    repo.commit("改旁听意见")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"] * 2
+    assert {f["line"] for f in found} == {
+        repo.line_of(KJXY, "problems:"),
+        repo.line_of(KJXY, "role:"),
+    }, "one finding per filed entry, at its first difference"
+
+
+def test_each_filing_date_is_evidence(repo: Repo) -> None:
+    repo.edit(KJXY, "  post_copy: 2026-03-19\n", "")
+    repo.edit(KJXY, "    filed: 2026-03-20\n", "    filed: 2026-03-21\n")
+    repo.edit(XXGC, "arrangement: 2026-03-23", "arrangement: 2026-03-22")
+    amend(repo, KJXY, "2026-03-22", "更正日期")
+    amend(repo, XXGC, "2026-03-26", "更正日期")
+    repo.commit("改报送日期")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"] * 3
+    assert {(f["file"], f["line"]) for f in found} == {
+        (KJXY, repo.line_of(KJXY, "filed:")),  # post_copy gone: the key around it
+        (KJXY, repo.line_of(KJXY, "    filed: 2026-03-21")),
+        (XXGC, repo.line_of(XXGC, "arrangement:")),
+    }
+
+
+def test_an_amendment_still_covers_content(repo: Repo) -> None:
+    repo.edit(KJXY, "present: 14", "present: 13")
+    repo.edit(
+        KJXY, "学习习近平总书记关于教育的重要论述", "学习习近平总书记关于教育的重要论述（节选）"
+    )
+    amend(repo, KJXY, "2026-03-22", "更正实到人数和学习内容")
+    repo.commit("更正内容")
+    assert repo.findings() == []
+
+
+# ---------------------------------------------------------------- rectification (v2)
+
+RECTIFY = "    rectify_by: 2026-04-20\n"
+RECTIFIED = "    rectification:\n      measures: 制定调研成果转化清单\n      filed: 2026-04-18\n"
+
+
+def on_main(repo: Repo, message: str, when: str) -> None:
+    """Commit the work tree's changes on main and branch off again: they are the base."""
+    repo.commit(message, when=when)
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "pr")
+    repo.git("checkout", "-q", "-B", "pr")
+
+
+def test_adding_a_rectification_to_a_filed_audit_is_not_a_change(repo: Repo) -> None:
+    repo.edit(KJXY, "    filed: 2026-03-20\n", "    filed: 2026-03-20\n" + RECTIFY)
+    on_main(repo, "旁听记录（含整改期限）", when="2026-03-20T18:00:00+08:00")
+    repo.edit(KJXY, RECTIFY, RECTIFY + "    rectification:\n      measures: 正在整改\n")
+    repo.commit("整改情况（未报）", when="2026-04-10T18:00:00+08:00")
+    repo.edit(
+        KJXY,
+        "      measures: 正在整改\n",
+        "      measures: 制定调研成果转化清单\n      filed: 2026-04-18\n",
+    )
+    repo.commit("整改情况已报", when="2026-04-18T18:00:00+08:00")
+    assert repo.findings() == []
+
+
+def test_adding_a_deadline_to_a_filed_audit_is_a_change(repo: Repo) -> None:
+    repo.edit(KJXY, "    filed: 2026-03-20\n", "    filed: 2026-03-20\n" + RECTIFY)
+    repo.commit("事后加整改期限")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "rectify_by:")
+
+
+def test_a_filed_rectification_is_filed_like_everything_else(repo: Repo) -> None:
+    repo.edit(KJXY, "    filed: 2026-03-20\n", "    filed: 2026-03-20\n" + RECTIFY + RECTIFIED)
+    on_main(repo, "整改情况已报", when="2026-04-18T18:00:00+08:00")
+    repo.edit(KJXY, "制定调研成果转化清单", "制定清单")
+    repo.commit("改整改措施")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "measures:")
+    amend(repo, KJXY, "2026-04-25", "更正整改措施")
+    repo.commit("补更正记录")
+    assert repo.findings() == [], "its content changes with an amendment"
+    repo.edit(KJXY, "      filed: 2026-04-18\n", "      filed: 2026-04-16\n")
+    repo.commit("改整改报送日期")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"], "its date never does"
+    assert found[0]["line"] == repo.line_of(KJXY, "filed: 2026-04-16")
+    repo.edit(KJXY, "      filed: 2026-04-16\n", "      filed: 2026-04-18\n")
+    repo.edit(KJXY, "    rectification:\n      measures: 制定清单\n      filed: 2026-04-18\n", "")
+    repo.commit("删掉整改情况")
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"], "its date is gone (the measures: amended)"
+    assert "rectification.filed" in found[0]["message"]
+
+
+def test_a_backdated_rectification_is_warned_about(repo: Repo) -> None:
+    repo.edit(KJXY, "    filed: 2026-03-20\n", "    filed: 2026-03-20\n" + RECTIFY)
+    on_main(repo, "旁听记录（含整改期限）", when="2026-03-20T18:00:00+08:00")
+    repo.edit(KJXY, RECTIFY, RECTIFY + RECTIFIED)
+    repo.commit("整改情况已报", when="2026-04-25T18:00:00+08:00")
+    found = repo.findings()
+    assert rules(found) == ["filing-backdated"]
+    assert found[0]["group"] == "g1"
+    assert found[0]["line"] == repo.line_of(KJXY, "filed: 2026-04-18")
+
+
+# ---------------------------------------------------------------- annual plans (v2)
+
+PLAN = "records/plans/kjxy/2026.yaml"
+PLAN_TEXT = """\
+unit: kjxy
+year: 2026
+filed: 2026-02-27
+items:
+  - month: 2026-03
+    topics:
+      - 学习贯彻全国两会精神
+  - month: 2026-04
+    topics: [学习《习近平谈治国理政》第五卷]
+"""
+
+
+@pytest.fixture
+def planned(repo: Repo) -> Repo:
+    repo.git("checkout", "-q", "main")
+    repo.write(PLAN, PLAN_TEXT)
+    repo.commit("年度学习计划", when="2026-02-27T18:00:00+08:00")
+    repo.git("checkout", "-q", "-B", "pr")
+    return repo
+
+
+def test_a_filed_plan_is_never_deleted(planned: Repo) -> None:
+    planned.git("rm", "-q", PLAN)
+    planned.commit("删掉计划")
+    found = planned.findings()
+    assert rules(found) == ["record-deleted"]
+    assert found[0]["file"] == PLAN and found[0]["unit"] == "kjxy"
+
+
+def test_a_filed_plan_is_append_only(planned: Repo) -> None:
+    planned.edit(PLAN, "学习贯彻全国两会精神", "学习两会精神")
+    planned.commit("改计划内容")
+    found = planned.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert "学习贯彻全国两会精神" in found[0]["message"]
+    assert found[0]["line"] == planned.line_of(PLAN, "学习两会精神")
+    planned.edit(PLAN, "学习两会精神", "学习贯彻全国两会精神")
+    planned.edit(
+        PLAN, "      - 学习贯彻全国两会精神\n", "      - 学习贯彻全国两会精神\n      - 学习党章\n"
+    )
+    planned.commit("增加学习内容")
+    found = planned.findings()
+    assert rules(found) == ["filed-record-changed"], "an added topic needs an amendment"
+    assert (
+        found[0]["line"] == planned.line_of(PLAN, "学习党章") and "学习党章" in found[0]["message"]
+    )
+    amend(planned, PLAN, "2026-03-02", "增加学习党章")
+    planned.commit("补更正记录")
+    assert planned.findings() == []
+    planned.edit(PLAN, "  - month: 2026-04\n    topics: [学习《习近平谈治国理政》第五卷]\n", "")
+    planned.edit(PLAN, "filed: 2026-02-27", "filed: 2026-02-26")
+    planned.commit("删掉四月的安排")
+    found = planned.findings()
+    assert sorted(rules(found)) == ["filed-record-changed"] * 2 + ["filing-backdated"], (
+        "the month and the date are gone, amendment or not; the new date is also backdated"
+    )
+
+
+def test_an_unfiled_plan_may_change(repo: Repo) -> None:
+    repo.write(PLAN, PLAN_TEXT.replace("filed: 2026-02-27\n", ""))
+    repo.commit("计划草稿")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "pr")
+    repo.git("checkout", "-q", "-b", "draft")
+    repo.edit(PLAN, "学习贯彻全国两会精神", "学习两会精神")
+    repo.commit("改草稿")
+    assert repo.findings() == []
+    repo.git("rm", "-q", PLAN)
+    repo.commit("删掉草稿")
+    assert repo.findings() == []
+
+
+def test_a_backdated_plan_filing_is_warned_about(repo: Repo) -> None:
+    repo.write(PLAN, PLAN_TEXT)
+    repo.commit("年度学习计划", when="2026-03-10T18:00:00+08:00")
+    found = repo.findings()
+    assert rules(found) == ["filing-backdated"]
+    assert found[0]["file"] == PLAN and found[0]["line"] == repo.line_of(PLAN, "filed:")

@@ -912,3 +912,60 @@ def test_a_backdated_plan_filing_is_warned_about(repo: Repo) -> None:
     found = repo.findings()
     assert rules(found) == ["filing-backdated"]
     assert found[0]["file"] == PLAN and found[0]["line"] == repo.line_of(PLAN, "filed:")
+
+
+# ---------------------------------------------------------------- what cannot be read
+
+
+def test_a_5000_digit_number_is_a_finding_not_an_internal_error(repo: Repo, capsys) -> None:
+    huge = "9" * 5000
+    repo.edit(KJXY, "members: 15", f"members: {huge}")
+    repo.commit("超长数字")
+    args = ["history", "--records", str(repo.records), "--base", "main", "--as-of", "2026-04-30"]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert "程序内部错误" not in captured.err + captured.out
+    found = repo.findings()
+    assert rules(found) == ["filed-record-changed"]
+    assert found[0]["line"] == repo.line_of(KJXY, "members:")
+    assert "「15」改成了「9999" in found[0]["message"] and huge not in found[0]["message"]
+
+
+def test_a_5000_digit_number_in_the_base_is_no_internal_error(repo: Repo) -> None:
+    repo.git("checkout", "-q", "main")
+    repo.edit(JGDW, "year_seq: 2", "year_seq: " + "9" * 5000)
+    repo.commit("主分支上的超长数字")
+    repo.git("checkout", "-q", "-B", "pr")
+    repo.git("rm", "-q", JGDW)
+    repo.commit("删掉")
+    assert repo.findings() == [], "nothing was filed in it"
+
+
+def test_an_unreadable_file_is_a_finding_and_not_a_deletion(repo: Repo, monkeypatch) -> None:
+    repo.edit(KJXY, "members: 15", "members: 16")  # changed, then unreadable: nothing is judged
+    original = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "2026-03-18.yaml":
+            raise PermissionError(13, "Permission denied")
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads any file: simulate a mode 000
+    found = repo.findings()
+    assert rules(found) == ["file-encoding"]
+    assert found[0]["file"] == KJXY and found[0]["unit"] == "kjxy"
+    assert "无法读取" in found[0]["message"] and "Permission denied" in found[0]["message"]
+
+
+def test_an_unreadable_folder_is_a_finding_and_not_a_deletion(repo: Repo, monkeypatch) -> None:
+    original = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("kjxy"):
+            raise PermissionError(13, "Permission denied")
+        return original(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = repo.findings()
+    assert rules(found) == ["file-encoding"]
+    assert found[0]["file"] == "records/sessions/kjxy" and "文件夹" in found[0]["message"]

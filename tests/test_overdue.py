@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import json
 import re
 import shutil
+import ssl
+import subprocess
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -113,16 +118,30 @@ def test_markdown_is_cut_at_a_row_when_too_long() -> None:
 class FakeHost:
     """Just enough of GitHub's and Gitea's issue API, in memory."""
 
-    def __init__(self, page_size: int = 2) -> None:
+    # The workflow token's account as GitHub's REST API shows it on an issue.
+    BOT: ClassVar[dict] = {"login": "github-actions[bot]", "id": 41898282}
+
+    def __init__(self, page_size: int = 2, rest_user: bool = False) -> None:
         self.issues: dict[int, dict] = {}
         self.comments: list[tuple[int, str]] = []
         self.calls: list[tuple[str, str]] = []
         self.page_size = page_size
         self.status: int | None = None
+        # GitHub refuses GET /user to the workflow token (GraphQL's viewer names it);
+        # Gitea answers it.
+        self.rest_user = rest_user
 
-    def add(self, title: str, body: str, state: str = "open", pr: bool = False) -> int:
+    def add(
+        self, title: str, body: str, state: str = "open", pr: bool = False, user: dict = BOT
+    ) -> int:
         number = len(self.issues) + 1
-        self.issues[number] = {"number": number, "title": title, "body": body, "state": state}
+        self.issues[number] = {
+            "number": number,
+            "title": title,
+            "body": body,
+            "state": state,
+            "user": user,
+        }
         if pr:
             self.issues[number]["pull_request"] = {"url": "x"}
         return number
@@ -130,6 +149,14 @@ class FakeHost:
     def __call__(self, method: str, url: str, headers: dict, body: bytes | None):
         assert headers["Authorization"] == "token secret"
         self.calls.append((method, url))
+        if url == "https://api.test/user":
+            if self.rest_user:
+                return 200, json.dumps(self.BOT).encode()
+            return 403, b'{"message": "Resource not accessible by integration"}'
+        if url == "https://api.test/graphql":
+            assert json.loads(body)["query"].replace(" ", "") == "query{viewer{logindatabaseId}}"
+            viewer = {"login": self.BOT["login"], "databaseId": self.BOT["id"]}
+            return 200, json.dumps({"data": {"viewer": viewer}}).encode()
         if self.status:
             return self.status, b'{"message": "nope"}'
         match = re.fullmatch(
@@ -239,3 +266,146 @@ def test_update_issue_end_to_end_through_the_command(monkeypatch, capsys) -> Non
     assert host.issues[1]["body"] == expected
     assert main([*args, "--as-of", "2026-03-01"]) == 0
     assert "已关闭 #1" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- whose issue, which origin
+
+
+def test_an_issue_opened_by_someone_else_is_never_adopted() -> None:
+    host = FakeHost()
+    mallory = host.add(overdue.TITLE, body("冒充的清单"), user={"login": "mallory", "id": 7})
+    result = sync(host, body("今天"))
+    assert "已新建 #2" in result and f"#{mallory} 不是本工作流的令牌所建" in result
+    assert host.issues[mallory] == {
+        "number": mallory,
+        "title": overdue.TITLE,
+        "body": body("冒充的清单"),
+        "state": "open",
+        "user": {"login": "mallory", "id": 7},
+    }, "neither rewritten nor closed as a duplicate"
+    assert host.issues[2]["user"] == FakeHost.BOT
+    assert "已更新 #2" in sync(host, body("明天")), "our own issue is found again"
+    assert "已关闭 #2" in sync(host, None) and host.issues[mallory]["state"] == "open"
+
+
+def test_the_account_is_asked_of_the_api() -> None:
+    github = FakeHost()  # GET /user refused to the workflow token: GraphQL's viewer
+    assert tracker.IssueApi("https://api.test", "o/r", "secret", github).whoami() == (
+        tracker.Account("github-actions[bot]", 41898282)
+    )
+    assert [c for c in github.calls if "/repos/" not in c[1]] == [
+        ("GET", "https://api.test/user"),
+        ("POST", "https://api.test/graphql"),
+    ]
+    gitea = FakeHost(rest_user=True)
+    assert api(gitea).whoami().login == "github-actions[bot]"
+    assert gitea.calls == [("GET", "https://api.test/user")]
+    enterprise = tracker.IssueApi("https://ghe.example/api/v3", "o/r", "secret")
+    assert enterprise.graphql_url() == "https://ghe.example/api/graphql"
+
+
+def test_an_unknown_account_is_a_clear_error() -> None:
+    def nobody(method: str, url: str, headers: dict, body: bytes | None):
+        return 404, b"{}"
+
+    with pytest.raises(tracker.TrackerError, match="无法确认令牌属于哪个账号"):
+        tracker.sync(
+            tracker.IssueApi("https://api.test", "o/r", "secret", nobody),
+            overdue.TITLE,
+            overdue.MARKER,
+            body("x"),
+            "已全部补齐",
+        )
+
+
+def test_an_http_api_url_is_refused_before_anything_is_sent(monkeypatch, capsys) -> None:
+    host = FakeHost()
+    with pytest.raises(tracker.TrackerError, match="https://"):
+        sync_api = tracker.IssueApi("http://api.test", "o/r", "secret", transport=host)
+        tracker.sync(sync_api, overdue.TITLE, overdue.MARKER, body("x"), "已全部补齐")
+    assert host.calls == []
+    with pytest.raises(tracker.TrackerError, match="不是 https://"):
+        tracker.urllib_transport("GET", "http://api.test/user", {}, None)
+    monkeypatch.setattr(tracker, "urllib_transport", host)
+    monkeypatch.setenv("GITHUB_API_URL", "http://api.test")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "o/r")
+    monkeypatch.setenv("GITHUB_TOKEN", "secret")
+    args = ["overdue", "--records", str(SAMPLES), "--update-issue", "--as-of", "2026-11-29"]
+    assert main(args) == 1
+    assert "https://" in capsys.readouterr().err and host.calls == []
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl not installed")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+class _Server:
+    """An HTTPS server on 127.0.0.1 that records what it is sent and answers with
+    a redirect to `redirect_to` (when set) or a JSON object."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.requests: list[tuple[str, str | None]] = []
+        self.redirect_to: str | None = None
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.requests.append((self.path, self.headers.get("Authorization")))
+                if owner.redirect_to and not self.path.startswith("/moved"):
+                    self.send_response(301)
+                    self.send_header("Location", owner.redirect_to)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"login": "x"}')
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_the_token_never_follows_a_redirect_to_another_origin(tmp_path: Path, monkeypatch) -> None:
+    cert, key = _certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the throwaway certificate
+    api, elsewhere = _Server(cert, key), _Server(cert, key)
+    try:
+        headers = {"Authorization": "token secret"}
+        api.redirect_to = f"{api.url}/moved/user"  # same origin: followed, token and all
+        assert tracker.urllib_transport("GET", f"{api.url}/user", headers, None) == (
+            200,
+            b'{"login": "x"}',
+        )
+        assert api.requests == [("/user", "token secret"), ("/moved/user", "token secret")]
+        api.redirect_to = f"{elsewhere.url}/steal"  # another port: another origin
+        with pytest.raises(tracker.TrackerError, match="没有跟随"):
+            tracker.urllib_transport("GET", f"{api.url}/user", headers, None)
+        assert elsewhere.requests == [], "the other origin never saw a request, let alone the token"
+        api.redirect_to = f"http://127.0.0.1:{api.url.rsplit(':', 1)[1]}/moved"  # downgrade
+        with pytest.raises(tracker.TrackerError, match="没有跟随"):
+            tracker.urllib_transport("GET", f"{api.url}/user", headers, None)
+    finally:
+        api.close()
+        elsewhere.close()

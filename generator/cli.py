@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import report
 from generator.findings import Severity
-from generator.pipeline import CheckResult, check
+from generator.pipeline import check
 
 
 class _ChineseParser(argparse.ArgumentParser):
@@ -228,8 +228,6 @@ def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    import json
-
     from generator.escape import github_data, github_property
     from generator.gitrepo import GitError
     from generator.history import history
@@ -241,22 +239,17 @@ def _run_history(args: argparse.Namespace) -> int:
         if args.format == "github":
             print(f"::error title={github_property('无法做历史检查')}::{github_data(str(err))}")
         return 2
-    result = found.as_check_result(args.records)
     if args.format == "json":
-        payload = json.loads(report.as_json(result))
-        payload["base"] = found.base
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(report.as_json(found))
     elif args.format == "github":
-        print(report.as_github(result))
+        print(report.as_github(found))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            table = report.step_summary(result).split("\n", 1)[1]
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(f"## 历史检查：已报送的内容只能追加（基准 {found.base[:7]}）\n{table}")
+                handle.write(report.step_summary(found))
     else:
-        print(f"历史检查：与 {found.base[:7]}（{args.base} 与当前提交的共同祖先）比较。")
-        print(report.as_text(result))
-    return _exit_status(result, args.fail_on)
+        print(report.as_text(found))
+    return _exit_status(found, args.fail_on)
 
 
 def _run_overdue(args: argparse.Namespace) -> int:
@@ -502,7 +495,7 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exit_status(result: CheckResult, fail_on: str) -> int:
+def _exit_status(result: report.Result, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
 

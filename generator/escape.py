@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 # Every ASCII punctuation character Markdown (and its extensions: attr_list `{}`,
 # tables `|`, emphasis, links, footnotes) may treat as syntax.
@@ -39,3 +40,45 @@ def github_data(text: str) -> str:
 def github_property(text: str) -> str:
     """Workflow-command property value (file, title): also `:` and `,` encoded."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Text for a terminal or a workflow log: control characters (ANSI escapes,
+    line breaks), bidirectional and zero-width marks, line separators and the
+    undecodable bytes of a file name become escapes (`\\x1b`, `\\u202e`, `\\xff`),
+    so record text can neither drive the terminal nor hide or reorder what is
+    shown. Spaces of every width stay as they are."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _escaped(c) if not c.isprintable() and unicodedata.category(c) != "Zs" else c for c in text
+    )
+
+
+def utf8(text: str) -> str:
+    """`text` unchanged when it can be written as UTF-8; otherwise its lone
+    surrogates (undecodable bytes of a file name) become escapes, so that JSON
+    output is always valid UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(_escaped(c) if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
+def utf8_data(value: object) -> object:
+    """`utf8` on every string (keys too) of JSON-shaped data."""
+    if isinstance(value, str):
+        return utf8(value)
+    if isinstance(value, dict):
+        return {utf8_data(k): utf8_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [utf8_data(v) for v in value]
+    return value

@@ -33,9 +33,7 @@ from generator.filed import PLAN, SESSION, Version, compare, filing_dates, read_
 from generator.findings import Finding, sorted_findings, unexpected_failure
 from generator.gitrepo import Commit, GitError, Repo, TreeEntry
 from generator.model import Org, org_from
-from generator.pipeline import DEFAULT_TIMEZONE, CheckResult, today_in
-from generator.records import RecordSet
-from generator.rules import Evaluation
+from generator.pipeline import DEFAULT_TIMEZONE, today_in
 from generator.yamlio import parse
 
 SHALLOW_MESSAGE = (
@@ -51,14 +49,10 @@ KINDS = {"sessions": SESSION, "plans": PLAN}
 @dataclass(slots=True)
 class HistoryResult:
     as_of: dt.date
-    base: str  # the merge base compared against
+    ref: str  # the reference given (--base)
+    base: str  # the merge base of it and HEAD, compared against
     session_files: int  # session files in the work tree
     findings: list[Finding]
-
-    def as_check_result(self, records_dir: Path) -> CheckResult:
-        """The same shape as `check`'s result, so that report.py renders both alike."""
-        records = RecordSet(records_dir, None, [], self.session_files, [])
-        return CheckResult(self.as_of, records, Evaluation(self.as_of, list(self.findings)))
 
 
 def read_org(records_dir: Path) -> Org | None:
@@ -435,4 +429,5 @@ def history(records_dir: Path, base_ref: str, as_of: dt.date | None = None) -> H
     deleted, renamed_from = find_deletions(sides, layout)
     findings = [*sides.findings, *deleted, *find_changes(sides, layout)]
     findings += find_backdating(sides, renamed_from, UnderReview(repo, base, head, layout), today)
-    return HistoryResult(today, base, sides.session_files(layout), sorted_findings(findings))
+    files = sides.session_files(layout)
+    return HistoryResult(today, base_ref, base, files, sorted_findings(findings))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from generator.escape import markdown_cell
+from generator.escape import markdown_cell, utf8_data, visible
 from generator.findings import RULE_TITLES, Finding
 from generator.model import Org
 from generator.pipeline import CheckResult
@@ -42,8 +42,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def _cell(text: object) -> str:
     """markdown_cell, and more for an issue: GitHub finds `@name` (a mention, which
     notifies) and `#12` (a cross-reference) in the rendered text, entities decoded,
-    so a zero-width space follows `@` and `#` to keep them plain text."""
-    return markdown_cell(text).replace("@", "&#64;&#8203;").replace("&#35;", "&#35;&#8203;")
+    so a zero-width space follows `@` and `#` to keep them plain text. Control
+    characters and undecodable file-name bytes are shown escaped (`visible`)."""
+    cell = markdown_cell(visible(str(text)))
+    return cell.replace("@", "&#64;&#8203;").replace("&#35;", "&#35;&#8203;")
 
 
 def is_overdue(finding: Finding) -> bool:
@@ -62,7 +64,7 @@ def as_json(result: CheckResult) -> str:
         "count": len(findings),
         "findings": [f.as_json() for f in findings],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return json.dumps(utf8_data(payload), ensure_ascii=False, indent=2)
 
 
 def _unit(org: Org | None, unit_id: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import json
+import os
 import re
 import shutil
 import ssl
@@ -409,3 +410,10 @@ def test_the_token_never_follows_a_redirect_to_another_origin(tmp_path: Path, mo
     finally:
         api.close()
         elsewhere.close()
+
+
+def test_issue_cells_show_control_characters_and_odd_file_names_escaped() -> None:
+    cell = overdue._cell("\x1b[31m张\u202e" + os.fsdecode(b"\xff.yaml"))
+    assert "\x1b" not in cell and "\u202e" not in cell
+    assert cell.encode("utf-8")  # an undecodable file name would make the request body fail
+    assert "x1b" in cell and "u202e" in cell and "xff" in cell

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.escape import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "records"
@@ -67,9 +68,10 @@ def assert_exactly_ours(findings: list[dict], lines: list[str]) -> None:
         kind, props, data = match.groups()
         assert kind == ("error" if finding["severity"] == "error" else "warning")
         fields = dict(p.split("=", 1) for p in props.split(","))
-        assert decode(data) == finding["message"]
+        # the finding's own text, its control characters (line breaks too) shown escaped
+        assert decode(data) == visible(finding["message"])
         if finding["file"]:
-            assert decode(fields["file"]) == finding["file"]
+            assert decode(fields["file"]) == visible(finding["file"])
             assert fields.get("line") == (str(finding["line"]) if finding["line"] else None)
         assert finding["rule"] in decode(fields["title"])
 

@@ -969,3 +969,59 @@ def test_an_unreadable_folder_is_a_finding_and_not_a_deletion(repo: Repo, monkey
     found = repo.findings()
     assert rules(found) == ["file-encoding"]
     assert found[0]["file"] == "records/sessions/kjxy" and "文件夹" in found[0]["message"]
+
+
+# ---------------------------------------------------------------- on main, after the merge
+
+
+def _history_step() -> str:
+    from generator.yamlio import parse
+
+    workflow = parse((ROOT / ".github" / "workflows" / "check.yml").read_bytes()).data
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    return next(s["run"] for s in steps if "generator history" in s.get("run", ""))
+
+
+def _run_step(repo: Repo, base_sha: str) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    env = {
+        **os.environ,
+        "BASE_SHA": base_sha,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        ["bash", "-e", "-c", _history_step()],
+        cwd=repo.path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_merge_that_slipped_past_fails_on_main(repo: Repo) -> None:
+    """Two pull requests, each fine against the base it was checked on: one files
+    the arrangement of a planned session, the other (older) edits its location.
+    Merged one after the other, main holds a filed value changed without an
+    amendment; the push to main runs history against main before the push."""
+    repo.git("checkout", "-q", "main")
+    repo.git("checkout", "-q", "-b", "edit")
+    repo.edit(JGDW, "location: 行政楼第一会议室", "location: 行政楼第二会议室")
+    repo.commit("改地点（此时还没报送）")
+    assert repo.findings() == [], "fine against its base"
+    repo.git("checkout", "-q", "main")
+    repo.git("checkout", "-q", "-b", "file")
+    repo.edit(JGDW, "contact:", "filed:\n  arrangement: 2026-04-17\ncontact:")
+    repo.commit("报送安排表", when="2026-04-17T18:00:00+08:00")
+    assert repo.findings() == [], "fine against its base"
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "合并报送", "file")
+    before = repo.git("rev-parse", "HEAD")
+    repo.git("merge", "-q", "--no-ff", "-m", "合并改地点", "edit")
+    done = _run_step(repo, before)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "::error file=records/sessions/jgdw/2026-04-20.yaml,line=" in done.stdout
+    assert "filed-record-changed" in done.stdout
+    first = _run_step(repo, "0" * 40)
+    assert first.returncode == 0 and first.stdout.startswith("::notice")

@@ -99,8 +99,23 @@ def test_check_workflow() -> None:
     assert 'python -m generator history --base "$BASE_SHA" --format github' in text
     assert "--fail-on" not in text, "fails on errors only"
     history = next(s for s in steps(data) if "generator history" in s.get("run", ""))
-    assert history["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert history["env"]["BASE_SHA"] == (
+        "${{ github.event.pull_request.base.sha || github.event.before }}"
+    )
     assert "cancelled()" in history["if"], "history runs even when check found errors"
+
+
+def test_history_runs_on_every_push_to_main() -> None:
+    """A merge that slipped past the pull request's check (main moved after it ran)
+    fails loudly on main: history against main as it was before the push."""
+    data = load("check.yml")
+    assert data["on"]["push"] == {"branches": ["main"]}
+    history = next(s for s in steps(data) if "generator history" in s.get("run", ""))
+    assert "github.event_name == 'pull_request'" not in history["if"]
+    assert "github.event.before" in history["env"]["BASE_SHA"]
+    assert (
+        data["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    ), "a push's run is never cancelled by the next push: each range is checked once"
 
 
 def test_publish_workflow() -> None:

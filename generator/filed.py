@@ -18,7 +18,6 @@ The rules are spelled out in DECISIONS.md, "History".
 from __future__ import annotations
 
 import copy
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 from generator import schemas
 from generator.findings import Finding
+from generator.kinds import FILING_KINDS
 from generator.model import STUDY_KIND, normalize_time
 from generator.records import phone_as_text
 from generator.yamlio import Document, parse
@@ -161,12 +161,20 @@ def _keyed(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], tuple]) 
         yield (*base, seen[base]), index, item
 
 
+# How the entries of a list are told apart (with their order of occurrence), and
+# how a message names one.
+_ENTRIES: dict[str, tuple[Callable[[dict[str, Any]], tuple], Callable[[dict[str, Any]], str]]] = {
+    "audits": (lambda a: ("audit", a["group"]), lambda a: f"列席旁听组「{a['group']}」的"),
+    "visitors": (lambda v: ("visitor", v["unit"], v["name"]), lambda v: f"列席人{v['name']}的"),
+}
+
+
 def audits(data: dict[str, Any]) -> Keyed:
-    return _keyed(data.get("audits") or [], lambda a: ("audit", a["group"]))
+    return _keyed(data.get("audits") or [], _ENTRIES["audits"][0])
 
 
 def visitors(data: dict[str, Any]) -> Keyed:
-    return _keyed(data.get("visitors") or [], lambda v: ("visitor", v["unit"], v["name"]))
+    return _keyed(data.get("visitors") or [], _ENTRIES["visitors"][0])
 
 
 def plan_items(data: dict[str, Any]) -> Keyed:
@@ -181,42 +189,61 @@ class FilingDate:
     group: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _At:
+    """Where the walk down a filing kind's path has got to."""
+
+    value: Any
+    path: DataPath = ()
+    identity: tuple = ()
+    named: str = ""  # 列席旁听组「g1」的…
+    group: str | None = None
+
+
+def _walk(at: _At, steps: list[str]) -> Iterator[_At]:
+    """Every place a filing kind's `where` (`audits[].rectification.filed`: `[]`
+    is each entry of a list) leads to in a session's data."""
+    if not steps:
+        yield at
+        return
+    step, *rest = steps
+    if not isinstance(at.value, dict):
+        return
+    if not step.endswith("[]"):
+        if step in at.value:
+            yield from _walk(
+                _At(at.value[step], (*at.path, step), at.identity, at.named, at.group), rest
+            )
+        return
+    field = step.removesuffix("[]")
+    key, name = _ENTRIES[field]
+    for identity, index, entry in _keyed(at.value.get(field) or [], key):
+        group = entry["group"] if field == "audits" else at.group
+        inner = _At(
+            entry,
+            (*at.path, field, index),
+            (*at.identity, *identity),
+            at.named + name(entry),
+            group,
+        )
+        yield from _walk(inner, rest)
+
+
 def filing_dates(version: Version) -> dict[tuple, FilingDate]:
-    """Every filing date set in a record, keyed by what it is the filing of."""
-    data = version.data
+    """Every filing date set in a record, keyed by what it is the filing of: for a
+    session, every kind of kinds.FILING_KINDS (so a kind added there is protected
+    here), for a plan its `filed`."""
     dates: dict[tuple, FilingDate] = {}
-
-    def add(identity: tuple, value: object, path: DataPath, what: str, group: str | None = None):
-        if isinstance(value, str) and _DATE.fullmatch(value):
-            dates[identity] = FilingDate(value, path, what, group)
-
     if version.kind == PLAN:
-        add(("plan",), data.get("filed"), ("filed",), "年度学习计划报送日期（filed）")
+        value = version.data.get("filed")
+        if isinstance(value, str) and _DATE.fullmatch(value):
+            dates[("plan",)] = FilingDate(value, ("filed",), "年度学习计划报送日期（filed）")
         return dates
-    filed = data.get("filed") or {}
-    add(
-        ("arrangement",),
-        filed.get("arrangement"),
-        ("filed", "arrangement"),
-        "安排表报送日期（filed.arrangement）",
-    )
-    add(
-        ("post_copy",),
-        filed.get("post_copy"),
-        ("filed", "post_copy"),
-        "安排表报宣传部日期（filed.post_copy）",
-    )
-    for identity, index, audit in audits(data):
-        group = audit["group"]
-        what = f"列席旁听组「{group}」的记录表报送日期（filed）"
-        add(identity, audit.get("filed"), ("audits", index, "filed"), what, group)
-        rectification = audit.get("rectification") or {}
-        what = f"列席旁听组「{group}」所提问题的整改情况报送日期（rectification.filed）"
-        path = ("audits", index, "rectification", "filed")
-        add((*identity, "rectification"), rectification.get("filed"), path, what, group)
-    for identity, index, visitor in visitors(data):
-        what = f"列席人{visitor['name']}的列席情况报告日期（report_filed）"
-        add(identity, visitor.get("report_filed"), ("visitors", index, "report_filed"), what)
+    for kind in FILING_KINDS.values():
+        for at in _walk(_At(version.data), kind.where.split(".")):
+            if isinstance(at.value, str) and _DATE.fullmatch(at.value):
+                what = f"{at.named}{kind.label}报送日期（{kind.where}）"
+                dates[(kind.key, *at.identity)] = FilingDate(at.value, at.path, what, at.group)
     return dates
 
 
@@ -384,19 +411,11 @@ def _at(value: Any, path: DataPath) -> Any:
     return value
 
 
-@functools.cache
-def _schema(kind: str) -> dict:
-    try:
-        return schemas.load_schema(kind)
-    except OSError:  # a schema not shipped yet: labels fall back to the field names
-        return {}
-
-
 def _label(kind: str, path: DataPath) -> str:
     dotted = ""
     for step in path:
         dotted += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if dotted else step)
-    return f"「{schemas.label(_schema(kind), path)}」（{dotted}）"
+    return f"「{schemas.label(schemas.load_schema(kind), path)}」（{dotted}）"
 
 
 def changes(base: Version, new: Version) -> list[Change]:

@@ -34,6 +34,7 @@ from generator.findings import Finding, sorted_findings, unexpected_failure
 from generator.gitrepo import Commit, GitError, Repo, TreeEntry
 from generator.model import Org, org_from
 from generator.pipeline import DEFAULT_TIMEZONE, today_in
+from generator.records import PLAN_NAME
 from generator.yamlio import parse
 
 SHALLOW_MESSAGE = (
@@ -95,16 +96,20 @@ class Layout:
         return KINDS.get(folder) if relative.endswith(".yaml") and "/" in relative else None
 
     def scope(self, git_path: str, version: Version | None, group: str | None = None) -> dict:
+        """unit, group and semester of a finding; a plan file's also carry its year
+        (the one its file name gives), as check's do."""
         parts = git_path.removeprefix(self.prefix).split("/")
         unit = version.data["unit"] if version else parts[1] if len(parts) == 3 else None
-        semester = None
+        scope: dict = {"unit": unit, "group": group, "semester": None}
+        if parts[0] == "plans" and len(parts) == 3 and PLAN_NAME.fullmatch(parts[2]):
+            scope["year"] = int(parts[2].removesuffix(".yaml"))
         if self.org is not None and version is not None and version.kind == SESSION:
             try:
                 found = self.org.semester_of(dt.date.fromisoformat(version.data["date"]))
             except ValueError:  # not a date: check reports it
                 found = None
-            semester = found.id if found else None
-        return {"unit": unit, "group": group, "semester": semester}
+            scope["semester"] = found.id if found else None
+        return scope
 
 
 # ---------------------------------------------------------------- 1. collecting versions
@@ -272,8 +277,9 @@ def find_deletions(sides: Sides, layout: Layout) -> tuple[list[Finding], dict[st
             continue
         if version is None or not filing_dates(version):
             continue  # nothing filed is lost
-        linked = path in sides.not_regular or any(
-            path.startswith(folder + "/") for folder in layout.not_folders
+        linked = any(
+            path == link or path.startswith(link + "/")
+            for link in (*sides.not_regular, *layout.not_folders)
         )
         renamed = None
         if not linked:

@@ -411,9 +411,7 @@ def _owed_filings(session: Session, org: Org, held: bool) -> Iterator[_Owed]:
     only what is due before it."""
     kinds = FILING_KINDS
     filed_at = ("filed",) if _has(session, "filed") else None
-    yield _Owed(
-        kinds["arrangement"], session.arrangement_filed, ("filed", "arrangement"), filed_at
-    )
+    yield _Owed(kinds["arrangement"], session.arrangement_filed, ("filed", "arrangement"), filed_at)
     if not held:
         return
     yield _Owed(kinds["post_copy"], session.post_copy_filed, ("filed", "post_copy"), filed_at)

@@ -861,6 +861,7 @@ def test_a_filed_plan_is_never_deleted(planned: Repo) -> None:
     found = planned.findings()
     assert rules(found) == ["record-deleted"]
     assert found[0]["file"] == PLAN and found[0]["unit"] == "kjxy"
+    assert found[0]["year"] == 2026, "like check's findings on plan files"
 
 
 def test_a_filed_plan_is_append_only(planned: Repo) -> None:
@@ -1025,3 +1026,13 @@ def test_a_merge_that_slipped_past_fails_on_main(repo: Repo) -> None:
     assert "filed-record-changed" in done.stdout
     first = _run_step(repo, "0" * 40)
     assert first.returncode == 0 and first.stdout.startswith("::notice")
+
+
+def test_every_filing_kind_of_the_table_is_protected() -> None:
+    from generator.filed import SESSION, filing_dates, read_version
+    from generator.kinds import FILING_KINDS
+
+    text = FILED.replace("    filed: 2026-03-20\n", "    filed: 2026-03-20\n" + RECTIFY + RECTIFIED)
+    version = read_version(SESSION, text.encode())
+    assert version is not None
+    assert {identity[0] for identity in filing_dates(version)} == set(FILING_KINDS)

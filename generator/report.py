@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from typing import TYPE_CHECKING, TypeAlias
 
 from generator.escape import github_data, github_property, markdown_cell, utf8_data, visible
 from generator.findings import RULE_TITLES, Finding, Severity
-from generator.history import HistoryResult
 from generator.pipeline import CheckResult
 
-Result = CheckResult | HistoryResult
+if TYPE_CHECKING:  # history (and Git) is imported only by the commands that use it
+    from generator.history import HistoryResult
+
+    Result: TypeAlias = CheckResult | HistoryResult
+
+
+def _history(result: Result) -> HistoryResult | None:
+    return None if isinstance(result, CheckResult) else result
 
 
 def _files(result: Result) -> int:
-    if isinstance(result, HistoryResult):
-        return result.session_files
-    return result.records.session_files
+    found = _history(result)
+    return found.session_files if found else result.records.session_files  # type: ignore[union-attr]
 
 
 def as_json(result: Result) -> str:
@@ -31,8 +37,8 @@ def as_json(result: Result) -> str:
         "sessions": _files(result),
         "findings": [f.as_json() for f in result.findings],
     }
-    if isinstance(result, HistoryResult):
-        payload["base"] = result.base
+    if found := _history(result):
+        payload["base"] = found.base
     return json.dumps(utf8_data(payload), ensure_ascii=False, indent=2)
 
 
@@ -52,8 +58,8 @@ def _scope(finding: Finding) -> str:
 
 def as_text(result: Result) -> str:
     lines: list[str] = []
-    if isinstance(result, HistoryResult):
-        lines.append(f"历史检查：与 {result.base[:7]}（{result.ref} 与当前提交的共同祖先）比较。")
+    if found := _history(result):
+        lines.append(f"历史检查：与 {found.base[:7]}（{found.ref} 与当前提交的共同祖先）比较。")
     for file, items in groupby(result.findings, key=lambda f: f.file):
         lines.append(file if file is not None else "按单位、学期统计（不属于某个文件）")
         for finding in items:
@@ -94,8 +100,8 @@ def as_github(result: Result) -> str:
 def step_summary(result: Result) -> str:
     """Markdown table of every finding, for $GITHUB_STEP_SUMMARY."""
     title = "## 中心组学习记录检查结果"
-    if isinstance(result, HistoryResult):
-        title = f"## 历史检查：已报送的内容只能追加（基准 {result.base[:7]}）"
+    if found := _history(result):
+        title = f"## 历史检查：已报送的内容只能追加（基准 {found.base[:7]}）"
     lines = [title, "", markdown_cell(_summary_line(result)), ""]
     if result.findings:
         lines += ["| 级别 | 规则 | 文件 | 行 | 单位 | 说明 |", "|---|---|---|---|---|---|"]

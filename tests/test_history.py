@@ -1036,3 +1036,83 @@ def test_every_filing_kind_of_the_table_is_protected() -> None:
     version = read_version(SESSION, text.encode())
     assert version is not None
     assert {identity[0] for identity in filing_dates(version)} == set(FILING_KINDS)
+
+
+# ---------------------------------------------------------------- each step on its own (issue 10)
+
+
+def _steps():
+    from generator import history as steps
+    from generator.filed import SESSION, read_version
+
+    layout = steps.Layout("records/", "records", None)
+
+    def version(text: str):
+        found = read_version(SESSION, text.encode())
+        assert found is not None
+        return found
+
+    return steps, layout, version
+
+
+def test_collect_versions_reads_both_sides_by_path(repo: Repo) -> None:
+    from generator.gitrepo import Repo as Git
+
+    steps, layout, _ = _steps()
+    repo.edit(XXGC, "members: 11", "members: 12")
+    link(repo, KJXY, "../../../archive/k.yaml")
+    git = Git.discover(repo.records)
+    sides = steps.collect_versions(git, repo.records, repo.git("rev-parse", "main"), layout)
+    assert set(sides.base) == {KJXY, XXGC, JGDW}
+    assert set(sides.new) == {XXGC}, "only what differs from the base is read again"
+    assert sides.current == {XXGC, JGDW} and sides.not_regular == {KJXY}
+    assert [f.rule for f in sides.findings] == ["file-not-regular"]
+
+
+def test_find_deletions_on_its_own() -> None:
+    steps, layout, version = _steps()
+    moved = "records/sessions/kjxy/2026-03-19.yaml"
+    sides = steps.Sides(
+        base={KJXY: version(FILED), JGDW: version(PLANNED), XXGC: version(HELD)},
+        new={moved: version(FILED.replace("2026-03-18", "2026-03-19"))},
+        current={moved, XXGC},
+    )
+    found, renamed_from = steps.find_deletions(sides, layout)
+    assert [(f.rule, f.file) for f in found] == [("record-deleted", KJXY)], "JGDW had nothing filed"
+    assert renamed_from == {moved: KJXY} and moved in found[0].message
+
+
+def test_find_changes_on_its_own() -> None:
+    steps, layout, version = _steps()
+    sides = steps.Sides(
+        base={KJXY: version(FILED)},
+        new={KJXY: version(FILED.replace("members: 15", "members: 16"))},
+        current={KJXY},
+    )
+    found = steps.find_changes(sides, layout)
+    assert [(f.rule, f.line) for f in found] == [("filed-record-changed", 6)]  # members:
+
+
+def test_find_backdating_on_its_own() -> None:
+    import datetime as dt
+
+    from generator.gitrepo import Commit
+
+    steps, layout, version = _steps()
+    filed = HELD.replace(
+        "  arrangement: 2026-03-23\n", "  arrangement: 2026-03-23\n  post_copy: 2026-03-26\n"
+    )
+    sides = steps.Sides(base={XXGC: version(HELD)}, new={XXGC: version(filed)}, current={XXGC})
+    committed = int(dt.datetime(2026, 3, 30, 12, tzinfo=dt.UTC).timestamp())
+
+    class UnderReview:  # the commits under review, as UnderReview reads them from Git
+        def __init__(self) -> None:
+            self.layout = layout
+
+        def first_seen(self, path: str) -> dict:
+            return {(("post_copy",), "2026-03-26"): Commit("a" * 40, committed)}
+
+    found = steps.find_backdating(sides, {}, UnderReview(), dt.date(2026, 4, 30))
+    line = filed.splitlines().index("  post_copy: 2026-03-26") + 1
+    assert [(f.rule, f.line) for f in found] == [("filing-backdated", line)]
+    assert "aaaaaaa" in found[0].message and "4 天" in found[0].message

@@ -510,6 +510,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
         return 130
+    except BrokenPipeError:  # the reader went away (`check | head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as err:  # never a traceback for a user
         sys.stderr.write(
             f"程序内部错误（{type(err).__name__}: {err}）。请把这条信息和所用命令发给管理员。\n"

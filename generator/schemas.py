@@ -231,8 +231,15 @@ def _error_problems(
             )
         else:
             message = f"{what}应为{names}，现在是{_shown(instance)}。"
-            if isinstance(instance, str) and instance.isdigit() and "integer" in str(expected):
-                message += f"数字前面不要加 0，请写 {int(instance)}。"
+            if (
+                isinstance(instance, str)
+                and instance.isascii()
+                and instance.isdigit()
+                and "integer" in str(expected)
+            ):  # no int(): a 5000-digit string is over Python's conversion limit
+                digits = instance.lstrip("0") or "0"
+                shown = digits if len(digits) <= 12 else f"{digits[:12]}…"
+                message += f"数字前面不要加 0，请写 {shown}。"
         yield SchemaProblem(line, message)
         return
     if kind == "pattern":

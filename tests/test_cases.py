@@ -24,8 +24,8 @@ def _materialise(case_dir: Path, spec: dict, tmp_path: Path) -> Path:
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(encoded))
-    for relative in spec.get("remove") or ():
-        shutil.rmtree(target / relative)
+    for relative in spec.get("remove") or ():  # git keeps no empty folder: it may be absent
+        shutil.rmtree(target / relative, ignore_errors=True)
     for relative, link_target in (spec.get("symlinks") or {}).items():
         link = target / relative  # made here: a copied tree would hold the linked content
         link.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ from generator.exports.common import calendar_path, semester_xlsx_path, session_
 from generator.findings import RULE_TITLES, Finding, Severity
 from generator.model import Semester
 from generator.rules import FILING_LABELS, Status
+from generator.site import followup as v2
 from generator.site.privacy import mask_mobiles, mask_phone
 from generator.site.view import SiteData, safe_id
 
@@ -274,6 +275,7 @@ def render_pages(
 ) -> dict[str, str]:
     """Every generated page: docs-relative path → Markdown."""
     env = make_environment(options)
+    follow = v2.build_followup(data)
     common = {
         "data": data,
         "today": data.today,
@@ -287,6 +289,9 @@ def render_pages(
         "ics_file": ics_file,
         "finding_groups": finding_groups,
         "semesters_newest": list(reversed(data.semesters)),
+        "followup": follow,
+        "rectification_page": v2.rectification_page,
+        "plan_page": v2.plan_page,
     }
     jobs: list[tuple[str, str, dict]] = [("index.md", "index.md.j2", {})]
     for semester in data.semesters:
@@ -321,6 +326,7 @@ def render_pages(
         jobs.append((view.page, "session.md.j2", {"view": view}))
         for audit in view.audits:
             jobs.append((audit.page, "audit.md.j2", {"view": view, "item": audit}))
+    jobs.extend(v2.page_jobs(data, follow))
     pages: dict[str, str] = {}
     templates = {}
     for number, (path, name, extra) in enumerate(jobs, 1):
@@ -375,6 +381,11 @@ def nav(data: SiteData, show_phone: bool = False) -> list:
             "督查统计": [{title(s): semester_page("stats", s)} for s in newest]
             + [{"全部学期": "stats/index.md"}, {"学期外": "stats/other.md"}]
         },
+        {
+            "整改台账": [{title(s): v2.rectification_page(s)} for s in newest]
+            + [{"全部学期": "rectification/index.md"}]
+        },
+        {"年度学习计划": "plans/index.md"},
         {"单位": "units/index.md"},
         {"列席旁听组": "groups/index.md"},
         {"规则说明": "rules.md"},

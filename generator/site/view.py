@@ -170,7 +170,7 @@ class SiteData:
         for filing in self.filings:
             if filing.status is Status.PENDING:
                 pending[("unit", filing.session.unit)].append(filing)
-                if filing.group:
+                if filing.kind == "audit_record":  # a rectification is the unit's to report
                     pending[("group", filing.group)].append(filing)
         findings: dict = defaultdict(list)
         unit_findings: dict = defaultdict(list)
@@ -358,7 +358,10 @@ def build_data(result: CheckResult) -> SiteData:
     semesters = list(org.semesters)
     filings_by_session: dict[str, list[Filing]] = defaultdict(list)
     for filing in result.evaluation.filings:
-        filings_by_session[filing.session.path].append(filing)
+        # a session's own paperwork; rectifications (v2) have pages of their own
+        # (site/followup.py) and stay out of its status, the heat map and 按时报送率
+        if filing.kind != "rectification":
+            filings_by_session[filing.session.path].append(filing)
     findings_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         if finding.file:

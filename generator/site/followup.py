@@ -11,14 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from generator.model import Semester
-from generator.rules import Filing, Status
+from generator.rules import Filing, PlanMonth, PlanStatus, Status
 from generator.site.view import AuditView, SessionView, SiteData, period_id, safe_id
-
-if TYPE_CHECKING:
-    from generator.rules import PlanMonth, PlanStatus
 
 RECTIFICATION = "rectification"
 # The 附件2 page of a later audit shows the unit's earlier audits of this many days
@@ -151,7 +147,7 @@ class FollowUp:
     def missing_plans(self) -> list[PlanStatus]:
         """Plans whose due date has passed with nothing filed: the home page's overdue list."""
         return sorted(
-            (p for p in self.plans if p.status is Status.MISSING),
+            (p for p in self.plans if p.status is Status.MISSING and p.owed),
             key=lambda p: (p.due, p.unit),
         )
 
@@ -181,7 +177,7 @@ def build_followup(data: SiteData) -> FollowUp:
                 continue
             owed = filings.get((view.session.path, item.audit.group))
             rows.append(RectificationView(view, item, owed.pop(0) if owed else None))
-    plans = list(getattr(data.result.evaluation, "plans", []))
+    plans = list(data.result.evaluation.plans)
     order = {unit_id: n for n, unit_id in enumerate(data.units)}
     plans.sort(key=lambda p: (order.get(p.unit, len(order)), p.unit, p.year))
     return FollowUp(data, rows, plans)

@@ -331,12 +331,13 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     new_cmd.add_argument("--unit", required=True, help="单位编号，如 kjxy")
     new_cmd.add_argument(
         "--date",
-        required=True,
-        help="学习日期，如 2026-12-15（--audit/--visitor 时可写 2026-12-15-2）",
+        help="学习日期，如 2026-12-15（--audit/--visitor/--rectify 时可写 2026-12-15-2）；--plan 不用",
     )
     mode = new_cmd.add_mutually_exclusive_group()
     mode.add_argument("--audit", action="store_true", help="添加列席旁听记录（附件2）")
     mode.add_argument("--visitor", action="store_true", help="添加其他单位列席的书记或副书记")
+    mode.add_argument("--plan", action="store_true", help="新建本单位的年度学习计划")
+    mode.add_argument("--rectify", action="store_true", help="给要求整改的列席旁听记录添加整改情况")
     new_cmd.add_argument(
         "--no-input", action="store_true", help="即使在终端里也不询问，只用参数和默认值"
     )
@@ -366,12 +367,29 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--method", help="3.学习方式的主要情况")
     audit.add_argument("--effect", help="4.学习效果的主要情况")
     audit.add_argument("--problems", help="问题和建议")
-    audit.add_argument("--filed", type=_date, help="记录表送交党委宣传部的日期")
+    audit.add_argument(
+        "--filed",
+        type=_date,
+        help="记录表送交党委宣传部的日期（--rectify：整改情况的报送日期；--plan：计划的报送日期）",
+    )
     visitor = new_cmd.add_argument_group("--visitor：其他单位列席人员")
     visitor.add_argument("--visitor-unit", help="列席人所在单位编号")
     visitor.add_argument("--name", help="列席人姓名（只写 --role 时按 org.yaml 补全）")
     visitor.add_argument("--role", choices=("书记", "副书记"), help="书记 或 副书记")
     visitor.add_argument("--report-filed", type=_date, help="列席情况书面报党委宣传部的日期")
+    plan = new_cmd.add_argument_group("--plan：年度学习计划")
+    plan.add_argument("--year", type=int, help="计划年度，如 2027")
+    plan.add_argument(
+        "--month-topic",
+        action="append",
+        default=[],
+        help="某月计划学习内容：月份=题目，如 2027-03=传达学习全国两会精神，可写多次",
+    )
+    rectify = new_cmd.add_argument_group("--rectify：整改情况")
+    rectify.add_argument(
+        "--measures",
+        help="整改措施及成效（--filed 写整改情况报党委宣传部的日期，--group 指定旁听组）",
+    )
 
     export_cmd = commands.add_parser(
         "export", help="导出 Word 表格（附件1、附件2）、Excel 台账和日历订阅（.ics）"
@@ -391,6 +409,8 @@ _SESSION_FLAGS = (
 )  # fmt: skip
 _AUDIT_FLAGS = ("group", "organization", "content", "method", "effect", "problems", "filed")
 _VISITOR_FLAGS = ("visitor_unit", "name", "role", "report_filed")
+_PLAN_FLAGS = ("year", "month_topic", "filed")
+_RECTIFY_FLAGS = ("group", "measures", "filed")
 
 
 def _ask(question: str, default: str | None, check_answer: Callable[[str], str | None]) -> str:
@@ -422,15 +442,23 @@ def _run_new(args: argparse.Namespace) -> int:
     from generator import new
 
     mode = "audit" if args.audit else "visitor" if args.visitor else "session"
-    allowed = {"session": _SESSION_FLAGS, "audit": _AUDIT_FLAGS, "visitor": _VISITOR_FLAGS}[mode]
+    mode = "plan" if args.plan else "rectify" if args.rectify else mode
+    flags = {"session": _SESSION_FLAGS, "audit": _AUDIT_FLAGS, "visitor": _VISITOR_FLAGS}
+    flags |= {"plan": _PLAN_FLAGS, "rectify": _RECTIFY_FLAGS}
+    allowed = flags[mode]
     stray = [
         "--" + name.replace("_", "-")
-        for name in (*_SESSION_FLAGS, *_AUDIT_FLAGS, *_VISITOR_FLAGS)
+        for name in dict.fromkeys(n for names in flags.values() for n in names)
         if name not in allowed and getattr(args, name) not in (None, False, [])
     ]
-    what = {"session": "新建学习记录", "audit": "--audit", "visitor": "--visitor"}[mode]
+    what = {"session": "新建学习记录"}.get(mode, f"--{mode}")
     if stray:
         sys.stderr.write(f"参数错误：{'、'.join(stray)} 不用于{what}。用 --help 查看用法。\n")
+        return 2
+    if mode in ("plan", "rectify"):
+        return _run_new_followup(args, mode)
+    if args.date is None:
+        sys.stderr.write("参数错误：请用 --date 写学习日期，如 2026-12-15。\n")
         return 2
     interactive = sys.stdin.isatty() and not args.no_input
     ask = _ask if interactive else None
@@ -469,6 +497,10 @@ def _run_new(args: argparse.Namespace) -> int:
     except new.NewError as err:
         sys.stderr.write(f"{err}\n")
         return 2
+    return _report_written(written)
+
+
+def _report_written(written) -> int:  # written: new.Written
     print(f"{'已新建' if written.created else '已补充'} {written.shown}")
     if written.findings:
         print("按今天检查，这个文件还有：")
@@ -479,6 +511,38 @@ def _run_new(args: argparse.Namespace) -> int:
         print("检查通过，没有发现问题。")
     print("下一步：在 GitHub Desktop 或 git 里提交这个文件并发起合并请求，检查会自动再做一遍。")
     return 1 if any(f.severity is Severity.ERROR for f in written.findings) else 0
+
+
+def _run_new_followup(args: argparse.Namespace, mode: str) -> int:
+    """new --plan / new --rectify (v2): generator/new_followup.py."""
+    from generator import new, new_followup
+
+    if mode == "plan" and args.year is None:
+        sys.stderr.write("参数错误：--plan 要用 --year 写计划年度，如 2027。\n")
+        return 2
+    if mode == "rectify" and args.date is None:
+        sys.stderr.write("参数错误：--rectify 要用 --date 写那次学习的日期，如 2026-09-29。\n")
+        return 2
+    interactive = sys.stdin.isatty() and not args.no_input
+    ask = _ask if interactive else None
+    if interactive:
+        print("直接回车采用方括号［］里的值；按 Ctrl+C 取消，不会写入任何文件。")
+    try:
+        if mode == "plan":
+            plan = new_followup.PlanAnswers(
+                unit=args.unit, year=args.year, topics=args.month_topic, filed=args.filed
+            )
+            written = new_followup.new_plan(args.records, plan, args.as_of, ask)
+        else:
+            rectify = new_followup.RectifyAnswers(
+                unit=args.unit, date=args.date, group=args.group, measures=args.measures,
+                filed=args.filed,
+            )  # fmt: skip
+            written = new_followup.add_rectification(args.records, rectify, args.as_of, ask)
+    except new.NewError as err:
+        sys.stderr.write(f"{err}\n")
+        return 2
+    return _report_written(written)
 
 
 def _run_export(args: argparse.Namespace) -> int:

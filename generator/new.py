@@ -307,6 +307,7 @@ class SessionDefaults:
     path: Path
     last: Session | None
     today: dt.date
+    planned: tuple[str, ...] = ()  # v2: the month's topics in the unit's annual plan
 
 
 def next_year_seq(sessions: Iterable[Session], unit: str, year: int) -> int:
@@ -339,7 +340,14 @@ def session_defaults(result: CheckResult, org: Org, unit_id: str, day: dt.date) 
         path=free_path(result.records.root / "sessions" / unit_id, day),
         last=last,
         today=result.as_of,
+        planned=_planned_topics(result, unit_id, day),
     )
+
+
+def _planned_topics(result: CheckResult, unit_id: str, day: dt.date) -> tuple[str, ...]:
+    from generator.new_followup import planned_topics  # it builds on this module
+
+    return planned_topics(result, unit_id, day)
 
 
 def _default_values(defaults: SessionDefaults) -> dict[str, str | None]:
@@ -424,13 +432,22 @@ def complete_session(
             problems.append(f"实到人数 {answers.present} 多于中心组人数 {members}。")
     elif answers.present is not None and answers.members and answers.present > answers.members:
         problems.append(f"--present：实到人数 {answers.present} 多于中心组人数 {answers.members}。")
+    if defaults.planned and ask is None and answers.first_topic is None and not answers.topics:
+        # the month's planned titles, as the plan writes them, so that the plan sees them studied
+        answers.first_topic, answers.topics = defaults.planned[0], list(defaults.planned[1:])
     if answers.first_topic is None and not answers.topics:
         if ask is not None:
+            planned = defaults.planned
+            listing = "；".join(f"{n}. {t}" for n, t in enumerate(planned, 1))
             answers.first_topic = ask(
-                "第一议题（本次首先学习的文件或讲话，如：学习习近平总书记在……上的重要讲话）",
-                None,
+                "第一议题（本次首先学习的文件或讲话，如：学习习近平总书记在……上的重要讲话）"
+                if not planned
+                else f"第一议题（本月年度学习计划：{listing}；直接回车即按计划填写全部学习内容）",
+                planned[0] if planned else None,
                 check_text("第一议题"),
             )
+            if planned and answers.first_topic == planned[0]:
+                answers.topics.extend(planned[1:])
             while True:
                 more = ask(
                     "其他学习内容（每次输入一项，直接回车结束）", "", check_text("学习内容", False)

@@ -36,6 +36,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "本期未完成的学习和列席",
         ("monthly-study-missing", "group-audit-missing", "invite-missing", "visit-missing"),
     ),
+    ("整改情况和年度学习计划", ("rectification-missing", "plan-missing")),  # v2
 )
 
 
@@ -83,7 +84,14 @@ def _liaison(org: Org | None, unit_id: str | None) -> str:
 
 
 def _period(finding: Finding) -> str:
-    return " · ".join(p for p in (finding.semester, finding.month, finding.group) if p) or "—"
+    year = f"{finding.year}年" if finding.year is not None else None  # v2 plan findings
+    parts = (
+        finding.semester,
+        year if finding.month is None else None,
+        finding.month,
+        finding.group,
+    )
+    return " · ".join(p for p in parts if p) or "—"
 
 
 def _row(finding: Finding, org: Org | None) -> str:

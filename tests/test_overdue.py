@@ -50,6 +50,7 @@ def test_sample_records_on_their_date_have_the_planted_missing_filings(capsys) -
         "group-audit-missing",
         "monthly-study-missing",
         "monthly-study-missing",
+        "rectification-missing",
     ]
 
 

@@ -28,7 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from generator.exports.common import FULL, Privacy, period_of, unit_name
 from generator.model import Org, Semester, Session
 from generator.pipeline import CheckResult
-from generator.rules import Filing, Quota, Status
+from generator.rules import Filing, PlanStatus, Quota, Status
 
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm"
@@ -57,6 +57,10 @@ QUOTA_COLUMNS = (
     ("visit-missing", "列席其他单位"),
 )
 SHEETS = ("学习记录", "列席旁听", "其他单位列席", "报送情况", "督查统计")
+RECTIFICATION_SHEET = "整改"  # v2
+PLAN_SHEET = "学习计划"  # v2
+TOPIC_WORDS = {"studied": "已学习", "arranged": "已安排", "missing": "未学习", "pending": "未到期"}
+TOPIC_FILLS = {"studied": Status.ON_TIME, "missing": Status.MISSING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +419,122 @@ def _matrix_sheet(
     sheet.freeze_panes = "F2"
 
 
+def _rectification_sheet(
+    book: Workbook,
+    sessions: list[Session],
+    org: Org | None,
+    filings: dict[tuple, Filing],
+    privacy: Privacy,
+) -> None:
+    """整改 (v2): every audit that asked for a rectification (rectify_by), with what the
+    unit reported and its status."""
+    columns = (
+        Column("单位编号", 9),
+        Column("党组织名称", 20),
+        Column("学习日期", 12, "date"),
+        Column("列席旁听组", 10),
+        Column("问题和建议", 36),
+        Column("整改期限", 12, "date"),
+        Column("整改措施及成效", 40),
+        Column("整改情况报送日期", 14, "date"),
+        Column("状态", 10),
+        Column("记录文件", 36),
+    )
+    rows, statuses = [], []
+    for s in sessions:
+        for a in s.audits:
+            if a.rectify_by is None:
+                continue
+            filing = filings.get((s.path, "rectification", a.group))
+            r = a.rectification
+            statuses.append(filing.status if filing else None)
+            rows.append(
+                (
+                    s.unit,
+                    unit_name(org, s.unit),
+                    s.date,
+                    a.group,
+                    a.problems,
+                    a.rectify_by,
+                    r.measures if r else None,
+                    r.filed if r else None,
+                    filing.status.chinese if filing else "未举行",
+                    s.path,
+                )
+            )
+    _sheet(book, RECTIFICATION_SHEET, columns, rows, privacy, statuses)
+
+
+def _topic_state(month, studied: Session | None, today: dt.date) -> str:  # month: PlanMonth
+    if studied is not None:
+        return "studied" if studied.date <= today else "arranged"
+    return "missing" if month.ended else "pending"
+
+
+def _plan_sheet(
+    book: Workbook,
+    result: CheckResult,
+    semesters: list[Semester] | None,
+    privacy: Privacy,
+) -> None:
+    """学习计划 (v2): each unit's annual plan against what it studied, one row per planned
+    topic of the workbook's months (every month in all.xlsx); a unit-year without a plan,
+    or with nothing planned in these months, is one row with the plan's own status."""
+    org = result.records.org
+    columns = (
+        Column("单位编号", 9),
+        Column("党组织名称", 20),
+        Column("年度", 7, "int"),
+        Column("计划应报日期", 12, "date"),
+        Column("计划报送日期", 12, "date"),
+        Column("计划报送状态", 11),
+        Column("月份", 10),
+        Column("计划学习内容", 44),
+        Column("学习日期", 12, "date"),
+        Column("状态", 9),
+        Column("记录文件", 30),
+    )
+    plans: list[PlanStatus] = result.evaluation.plans
+    months: set[str] | None = None
+    if semesters is not None:
+        months = {m for s in semesters for m in s.months()}
+        years = {int(m[:4]) for m in months}
+        plans = [p for p in plans if p.year in years]
+    rows: list[tuple] = []
+    statuses: list[Status | None] = []
+    plan_fills: list[Status | None] = []
+    for ps in plans:
+        required = ps.owed or ps.filed is not None  # a plan filed of its own accord is judged
+        word = ps.status.chinese if required else "不要求"
+        fill = ps.status if required else None
+        head = (ps.unit, unit_name(org, ps.unit), ps.year, ps.due, ps.filed, word)
+        path = ps.plan.path if ps.plan else None
+        shown = [m for m in ps.months if months is None or m.month in months]
+        topics = [(m, topic) for m in shown for topic in m.topics]
+        if not topics:
+            rows.append((*head, None, None, None, None, path))
+            statuses.append(None)
+            plan_fills.append(fill)
+        for month, topic in topics:
+            state = _topic_state(month, topic.studied_by, result.as_of)
+            rows.append(
+                (
+                    *head,
+                    f"{int(month.month[:4])}年{int(month.month[5:])}月",
+                    topic.title,
+                    topic.studied_by.date if topic.studied_by else None,
+                    TOPIC_WORDS[state],
+                    path,
+                )
+            )
+            statuses.append(TOPIC_FILLS.get(state, Status.PENDING))
+            plan_fills.append(fill)
+    sheet = _sheet(book, PLAN_SHEET, columns, rows, privacy, statuses)
+    for row_number, status in enumerate(plan_fills, 2):
+        if status is not None:
+            _status_fill(sheet.cell(row=row_number, column=6), status)
+
+
 @dataclass(slots=True)
 class Ledger:
     """The records sorted by the semester whose 台账 holds them, computed once for
@@ -487,6 +607,8 @@ def semester_xlsx(
     _visitors_sheet(book, sessions, org, by_key, privacy)
     _filings_sheet(book, filings, org, privacy)
     _matrix_sheet(book, quotas, semesters, org, privacy)
+    _rectification_sheet(book, sessions, org, by_key, privacy)
+    _plan_sheet(book, result, semesters if semester_id is not None else None, privacy)
     title = semesters[0].name if semester_id and semesters else "全部学期"
     institution = org.institution if org else ""
     book.properties.title = privacy.clean(f"{institution} 中心组学习台账 {title}")

@@ -24,6 +24,9 @@
     return;
   }
   var SCHEMA = bundle.schema;
+  // Other schemas (v2: the annual plan) are named by a first path step, e.g.
+  // ["@plan", "items", 0, "month"]; labels skip that step (see `label`'s `skip`).
+  var SCHEMAS = { "@plan": bundle.plan_schema || { type: "object" } };
   var DATA = bundle.data;
   var UNITS = {};
   DATA.units.forEach(function (u) { UNITS[u.id] = u; });
@@ -69,10 +72,10 @@
 
   // ------------------------------------------------------------ the schema
 
-  function resolve(node) {
+  function resolve(node, root) {
     while (node && typeof node.$ref === "string" && node.$ref.indexOf("#/$defs/") === 0) {
       var merged = {};
-      var target = SCHEMA.$defs[node.$ref.slice(8)];
+      var target = (root || SCHEMA).$defs[node.$ref.slice(8)];
       Object.keys(target).forEach(function (k) { merged[k] = target[k]; });
       Object.keys(node).forEach(function (k) { if (k !== "$ref") merged[k] = node[k]; });
       node = merged;
@@ -82,9 +85,14 @@
 
   /* The subschema at a data path: ["host", "name"], ["topics", 0, "title"]. */
   function at(path) {
-    var node = resolve(SCHEMA);
+    var root = SCHEMA;
+    if (path.length && SCHEMAS[path[0]]) {
+      root = SCHEMAS[path[0]];
+      path = path.slice(1);
+    }
+    var node = resolve(root, root);
     path.forEach(function (step) {
-      node = typeof step === "number" ? resolve(node.items) : resolve((node.properties || {})[step]);
+      node = typeof step === "number" ? resolve(node.items, root) : resolve((node.properties || {})[step], root);
     });
     return node;
   }
@@ -122,7 +130,10 @@
   var VALIDATE = {
     session: ajv.compile(SCHEMA),
     audit: ajv.getSchema(SCHEMA.$id + "#/properties/audits/items"),
-    visitor: ajv.getSchema(SCHEMA.$id + "#/properties/visitors/items")
+    visitor: ajv.getSchema(SCHEMA.$id + "#/properties/visitors/items"),
+    // v2 (followup.js): the rectification of an audit, and the annual plan
+    rectification: ajv.getSchema(SCHEMA.$id + "#/properties/audits/items/properties/rectification"),
+    plan: bundle.plan_schema ? ajv.compile(bundle.plan_schema) : null
   };
 
   var PATTERN_HINTS = {
@@ -174,8 +185,11 @@
         break;
       case "dependentRequired":
         var trigger = fieldName(path.concat([p.property]), skip);
+        // as generator/schemas.py words it: why the filled-in field needs the other
+        var reason = p.property === "rectify_by" ? "要求整改就要写明问题和建议，"
+          : path[path.length - 1] === "rectification" ? "说明整改情况已报送，" : "说明记录表已报送，";
         path = path.concat([p.missingProperty]);
-        message = trigger + "已填写，说明记录表已报送，还需要填写" + fieldName(path, skip) + "。";
+        message = trigger + "已填写，" + reason + "还需要填写" + fieldName(path, skip) + "。";
         break;
       case "additionalProperties":
         message = "不认识的字段「" + p.additionalProperty + "」。";
@@ -1011,7 +1025,19 @@
     if (!ok) throw new Error("copy");
   }
 
-  var modes = [sessionMode(), auditMode(), visitorMode()];
+  // Forms defined in other scripts (followup.js: 整改情况, 年度学习计划) get the helpers
+  // they share with the forms above; each returns a mode like sessionMode's.
+  var kit = {
+    DATA: DATA, UNITS: UNITS, GROUPS: GROUPS, TODAY: TODAY,
+    isRealDate: isRealDate, addDays: addDays, at: at, title: title, hint: hint, label: label,
+    fieldName: fieldName, schemaProblems: schemaProblems, quote: quote, scalar: scalar,
+    Lines: Lines, el: el, field: field, section: section, select: select, setOptions: setOptions,
+    textInput: textInput, dateInput: dateInput, textArea: textArea, text: text, put: put,
+    unitOptions: unitOptions, recentSessions: recentSessions, recordPath: recordPath,
+    update: function () { update(); }
+  };
+  var modes = [sessionMode(), auditMode(), visitorMode()].concat(
+    (window.zxzAssistantModes || []).map(function (make) { return make(kit); }));
   var active = modes[0];
   var state = null;
   var showAll = false;

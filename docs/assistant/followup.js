@@ -60,7 +60,7 @@
       problemsBox.textContent = x ? "列席旁听组指出的问题和建议：" + (x.audit.problems || "—") +
         "（整改期限 " + x.audit.rectify_by + "）" : "";
       var have = x && x.audit.rectification && x.audit.rectification.measures;
-      measuresField.hidden = !!have;
+      measuresField.style.display = have ? "none" : "";
     }
 
     unit.addEventListener("change", refresh);

@@ -147,7 +147,10 @@ def row_of(sheet, column: str, value: object) -> dict[str, object]:
 
 def test_xlsx_sheets_headers_and_sessions(result: CheckResult) -> None:
     book = load_workbook(io.BytesIO(semester_xlsx(result, "2026-2027-1")))
-    assert book.sheetnames == ["学习记录", "列席旁听", "其他单位列席", "报送情况", "督查统计"]
+    assert book.sheetnames == [
+        *("学习记录", "列席旁听", "其他单位列席", "报送情况", "督查统计"),
+        *("整改", "学习计划"),  # v2: tests/test_followup_site.py
+    ]
     sheet = book["学习记录"]
     assert sheet.freeze_panes == "A2"
     assert all(c.font.b for c in sheet[1])

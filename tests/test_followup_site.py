@@ -351,3 +351,26 @@ def test_a_new_missing_rule_would_still_be_listed(built, monkeypatch):
     body = overdue.as_markdown(check(records, TODAY))
     assert "### 其他（2 项）" in body
     assert overdue._cell("records/sessions/wgyxy/2026-09-29.yaml") in body
+
+
+def test_plans_before_plans_from_are_shown_but_never_late_or_missing(tmp_path):
+    """rules.md: no plan rule before plans_from; the site and the 台账 say 已报送 / 不要求."""
+    from generator.site.render import Options, render_pages
+
+    records = followup_records(tmp_path)  # hqzs has no 2026 plan; whcm's was filed late
+    org = records / "org.yaml"
+    org.write_text(
+        org.read_text(encoding="utf-8").replace("plans_from: 2026", "plans_from: 2027"),
+        encoding="utf-8",
+    )
+    result = check(records, TODAY)
+    assert not [f for f in result.findings if f.rule.startswith("plan-")]
+    pages = render_pages(build_data(result), Options())
+    whcm = pages["plans/whcm/2026.md"]
+    assert "已报送</span>" in whcm and "迟报" not in whcm
+    assert "plans/hqzs/2026.md" not in pages  # not owed, no file: nothing to show
+    assert "年度学习计划](plans/hqzs" not in pages["index.md"]
+    book = load_workbook(io.BytesIO(semester_xlsx(result, "2025-2026-2")))["学习计划"]
+    header = [c.value for c in book[1]]
+    words = {r[header.index("计划报送状态")] for r in book.iter_rows(min_row=2, values_only=True)}
+    assert words == {"不要求"}

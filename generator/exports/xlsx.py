@@ -495,6 +495,10 @@ def _plan_sheet(
         Column("记录文件", 30),
     )
     plans: list[PlanStatus] = result.evaluation.plans
+
+    def judged(year: int) -> bool:
+        return org is not None and org.plans_from is not None and year >= org.plans_from
+
     months: set[str] | None = None
     if semesters is not None:
         months = {m for s in semesters for m in s.months()}
@@ -504,7 +508,8 @@ def _plan_sheet(
     statuses: list[Status | None] = []
     plan_fills: list[Status | None] = []
     for ps in plans:
-        required = ps.owed or ps.filed is not None  # a plan filed of its own accord is judged
+        # from plans_from on a filed plan is judged; before it, or without it, no plan is
+        required = judged(ps.year) and (ps.owed or ps.filed is not None)
         word = ps.status.chinese if required else "不要求"
         fill = ps.status if required else None
         head = (ps.unit, unit_name(org, ps.unit), ps.year, ps.due, ps.filed, word)

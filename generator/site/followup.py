@@ -138,6 +138,12 @@ class FollowUp:
     def plans_of(self, unit_id: str) -> list[PlanStatus]:
         return self._plans_of_unit.get(unit_id, [])
 
+    def judged(self, status: PlanStatus) -> bool:
+        """Whether the plan rules apply to that year (from plans_from on): earlier plans,
+        or any without plans_from, are shown but neither late nor missing."""
+        org = self.data.result.records.org
+        return org is not None and org.plans_from is not None and status.year >= org.plans_from
+
     def plan_years(self) -> list[int]:
         return sorted({p.year for p in self.plans})
 

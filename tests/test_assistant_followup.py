@@ -286,3 +286,24 @@ def test_an_empty_plan_is_refused_in_the_schemas_words(watched, site_url):
     status = page.inner_text(".zxz-a-status")
     assert "「学习安排」（items）至少要写 1 项" in status
     assert page.locator(".zxz-a-download").is_disabled()
+
+
+def test_problems_and_planned_titles_reach_the_page_masked(tmp_path):
+    """The page's data is published: a mobile number in 问题和建议 or a planned title is
+    masked there as on every page (payload, as test_assistant.py checks the rest)."""
+    from generator.site.assistant import payload
+
+    records = _records(tmp_path)
+    path = records / "sessions" / "wgyxy" / "2026-09-29.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("研讨时间偏短", "研讨时间偏短（联系 13912345678）", 1), "utf-8")
+    plan = records / "plans" / "kjxy" / "2026.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace(
+            "      - 学习习近平总书记关于教育的重要论述", "      - 学习（13912345678）", 1
+        ),
+        "utf-8",
+    )
+    masked = json.dumps(payload(check(records, AS_OF), {}), ensure_ascii=False)
+    assert "13912345678" not in masked and masked.count("139****5678") == 2

@@ -61,7 +61,9 @@ def test_json_output_has_the_spec_shape_and_paths() -> None:
             *(["year"] if finding["rule"].startswith("plan-") else []),  # v2: plan findings
         ]
         assert finding["severity"] == "warning"
-        assert finding["file"] is None or finding["file"].startswith(("records/sessions/", "records/plans/"))
+        assert finding["file"] is None or finding["file"].startswith(
+            ("records/sessions/", "records/plans/")
+        )
 
 
 def test_paths_are_relative_to_the_records_parent_and_errors_fail(broken_records: Path) -> None:

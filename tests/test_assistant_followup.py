@@ -103,8 +103,8 @@ def test_the_plan_schema_and_rectification_data_are_in_the_site(site_url):
     assert data["plan_months"]["2027"][:2] == ["2027-03", "2027-04"]
     assert "2027-07" not in data["plan_months"]["2027"]  # exempt
     assert "2026" in data["plans"]["kjxy"] and "hqzs" not in data["plans"]
-    wgyxy = next(s for s in data["sessions"]["wgyxy"] if s["slug"] == "2026-09-29")
-    assert wgyxy["audits"][0]["rectify_by"] == "2026-10-30"
+    wgyxy = next(s for s in data["sessions"]["wgyxy"] if s["slug"] == "2026-10-19")
+    assert wgyxy["audits"][0]["rectify_by"] == "2026-11-19"
     assert wgyxy["audits"][0]["rectification"] is None
     assert "研讨时间偏短" in wgyxy["audits"][0]["problems"]
 
@@ -118,10 +118,10 @@ def test_a_rectification_from_the_page_passes_check(watched, site_url, tmp_path)
     panel = _panel(page, "rectification")
     panel.locator("select").nth(0).select_option("wgyxy")
     # the one audit that asked for a rectification is chosen, its problems shown
-    assert "研讨时间偏短" in panel.inner_text() and "2026-10-30" in panel.inner_text()
+    assert "研讨时间偏短" in panel.inner_text() and "2026-11-19" in panel.inner_text()
     assert not _ok(page)  # 整改措施及成效 is still empty
     panel.locator("[data-ptr='/measures']").fill(HOSTILE)
-    panel.locator("[data-ptr='/filed']").fill("2026-10-28")
+    panel.locator("[data-ptr='/filed']").fill("2026-11-18")
     assert _ok(page), page.inner_text(".zxz-a-status")
     assert page.locator("#zxz-a-yaml img").count() == 0  # typed text stays text
     assert "末尾" in page.inner_text(".zxz-a-howto")
@@ -129,13 +129,13 @@ def test_a_rectification_from_the_page_passes_check(watched, site_url, tmp_path)
     assert snippet.startswith("    rectification:")
 
     records = _records(tmp_path)
-    path = records / "sessions" / "wgyxy" / "2026-09-29.yaml"
+    path = records / "sessions" / "wgyxy" / "2026-10-19.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.endswith("    rectify_by: 2026-10-30\n")  # the audit is the file's last item
+    assert text.endswith("    rectify_by: 2026-11-19\n")  # the audit is the file's last item
     path.write_text(text + snippet, encoding="utf-8")
-    assert _mine(records, "sessions/wgyxy/2026-09-29.yaml") == []  # filed on time
+    assert _mine(records, "sessions/wgyxy/2026-10-19.yaml") == []  # filed on time
     audit = parse(path.read_bytes()).data["audits"][0]
-    assert audit["rectification"] == {"measures": HOSTILE, "filed": "2026-10-28"}
+    assert audit["rectification"] == {"measures": HOSTILE, "filed": "2026-11-18"}
 
 
 def test_a_late_rectification_is_a_note_not_a_refusal(watched, site_url):
@@ -153,8 +153,8 @@ def test_only_the_date_is_added_to_measures_already_written(watched, site_url, t
     page = _open(watched, site_url[0])
     page.get_by_role("tab", name="整改情况").click()
     panel = _panel(page, "rectification")
-    panel.locator("select").nth(0).select_option("glxy")
-    panel.locator("select").nth(1).select_option("2026-11-11|g3")
+    panel.locator("select").nth(0).select_option("whcm")
+    panel.locator("select").nth(1).select_option("2026-11-09|g3")
     assert panel.locator("[data-ptr='/measures']").is_hidden()
     assert _ok(page)
     snippet = _yaml(page)
@@ -162,20 +162,20 @@ def test_only_the_date_is_added_to_measures_already_written(watched, site_url, t
     assert "measures 那一行后面" in page.inner_text(".zxz-a-howto")
 
     records = _records(tmp_path)
-    path = records / "sessions" / "glxy" / "2026-11-11.yaml"
+    path = records / "sessions" / "whcm" / "2026-11-09.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.startswith("      measures:"))
     path.write_text("".join([*lines[: at + 1], snippet, *lines[at + 1 :]]), encoding="utf-8")
-    assert _mine(records, "sessions/glxy/2026-11-11.yaml") == []
+    assert _mine(records, "sessions/whcm/2026-11-09.yaml") == []
     assert parse(path.read_bytes()).data["audits"][0]["rectification"]["filed"] == "2026-11-29"
 
 
 @pytest.mark.parametrize(
     ("unit", "choice", "date", "words"),
     [
-        ("jrxy", "2026-03-23|g2", "2026-11-01", "已经报送"),  # filed: an edit with an amendment
-        ("wgyxy", "2026-09-29|g3", "2026-12-01", "晚于今天"),
-        ("wgyxy", "2026-09-29|g3", "2026-09-28", "早于学习日期"),
+        ("jrxy", "2026-04-20|g2", "2026-11-01", "已经报送"),  # filed: an edit with an amendment
+        ("wgyxy", "2026-10-19|g3", "2026-12-01", "晚于今天"),
+        ("wgyxy", "2026-10-19|g3", "2026-10-18", "早于学习日期"),
     ],
 )
 def test_rectification_refusals(watched, site_url, unit, choice, date, words):
@@ -294,7 +294,7 @@ def test_problems_and_planned_titles_reach_the_page_masked(tmp_path):
     from generator.site.assistant import payload
 
     records = _records(tmp_path)
-    path = records / "sessions" / "wgyxy" / "2026-09-29.yaml"
+    path = records / "sessions" / "wgyxy" / "2026-10-19.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("研讨时间偏短", "研讨时间偏短（联系 13912345678）", 1), "utf-8")
     plan = records / "plans" / "kjxy" / "2026.yaml"

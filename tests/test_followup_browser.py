@@ -51,7 +51,7 @@ def test_the_ledger_renders_in_colour_and_leads_to_the_records(watched, sample_u
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "整改台账：2026—2027学年第一学期"
     table = page.locator("article table", has_text="整改期限")
-    assert table.locator("tbody tr").count() == 3
+    assert table.locator("tbody tr").count() == 4
     # the same colours as every other status cell
     colours = {_colour(page, word) for word in ("逾期未报", "按时", "未到期")}
     assert len(colours) == 3
@@ -65,7 +65,7 @@ def test_the_ledger_renders_in_colour_and_leads_to_the_records(watched, sample_u
     # a row leads to its 附件2, which shows the problem and its rectification
     table.locator("tr", has_text="外国语学院党总支").get_by_role("link", name="附件2").click()
     page.wait_for_load_state("networkidle")
-    assert "列席旁听记录：外国语学院党总支 2026年9月29日" in page.locator("h1").inner_text()
+    assert "列席旁听记录：外国语学院党总支 2026年10月19日" in page.locator("h1").inner_text()
     assert page.get_by_role("heading", name="整改要求").is_visible()
 
 

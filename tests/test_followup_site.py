@@ -40,7 +40,7 @@ def followup_records(tmp: Path) -> Path:
     records = tmp / "records"
     shutil.copytree(SAMPLE, records)
     (records / "plans" / "hqzs" / "2026.yaml").unlink()
-    path = records / "sessions" / "glxy" / "2026-11-11.yaml"
+    path = records / "sessions" / "whcm" / "2026-11-09.yaml"
     text = path.read_text(encoding="utf-8")
     old = "      measures: 已拟定理论问题抽查题库（初稿），12月学习时首次抽查\n"
     assert old in text
@@ -134,18 +134,19 @@ def test_the_navigation_has_the_new_pages_and_stays_bounded(built, tmp_path):
 def test_the_ledger_lists_every_audit_with_a_deadline_in_its_status_colour(built):
     site, _, _ = built
     page = "rectification/2026-2027-1.html"
-    assert len([r for r in rows(site, page) if "<td" in r]) == 3
+    assert len([r for r in rows(site, page) if "<td" in r]) == 4
     missing = row_with(site, page, "外国语学院党总支")
     assert 'class="zxz-st zxz-st-missing">逾期未报' in missing
-    assert "研讨时间偏短" in missing and "2026年10月30日" in missing
-    assert "../sessions/wgyxy/2026-09-29.html" in missing
-    assert "../audits/wgyxy/2026-09-29-g3.html" in missing and "g3（赵文博）" in missing
+    assert "研讨时间偏短" in missing and "2026年11月19日" in missing
+    assert "../sessions/wgyxy/2026-10-19.html" in missing
+    assert "../audits/wgyxy/2026-10-19-g3.html" in missing and "g3（赵文博）" in missing
     on_time = row_with(site, page, "机关党委")
     assert 'zxz-st-on-time">按时' in on_time and "修订机关党委中心组学习规则" in on_time
-    assert "2026年11月20日" in on_time
-    assert 'zxz-st-pending">未到期' in row_with(site, page, "管理学院党委")
+    assert "2026年10月23日" in on_time
+    assert 'zxz-st-late">迟报' in row_with(site, page, "管理学院党委")
+    assert 'zxz-st-pending">未到期' in row_with(site, page, "文化传媒学院党总支")
     spring = "rectification/2025-2026-2.html"
-    assert 'zxz-st-late">迟报' in row_with(site, spring, "管理学院党委")
+    assert len([r for r in rows(site, spring) if "<td" in r]) == 1
     assert 'zxz-st-on-time">按时' in row_with(site, spring, "金融学院党委")
     index = Page.of(site / "rectification" / "index.html").visible
     assert "2026—2027学年第一学期" in index and "2025—2026学年第二学期" in index
@@ -155,11 +156,13 @@ def test_a_later_audit_page_shows_the_earlier_problems_and_their_rectification(b
     site, _, _ = built
     later = Page.of(site / "audits" / "glxy" / "2026-11-11-g3.html").visible
     assert "以前列席旁听指出的问题" in later
-    assert "个别发言停留在原文复述" in later and "研讨题目改为会前一周印发" in later
-    assert "迟报" in later
-    assert "audits/glxy/2026-05-13-g3.html" in links(site, "audits/glxy/2026-11-11-g3.html")
-    # its own rectification, with the deadline
-    assert "整改要求" in later and "2026年12月11日" in later
+    assert "研讨题目改为会前一周印发" in later and "迟报" in later  # 2026-09-21's rectification
+    assert "未要求整改" in later  # 2026-05-13 named problems, no deadline
+    found = links(site, "audits/glxy/2026-11-11-g3.html")
+    assert "audits/glxy/2026-09-21-g3.html" in found and "audits/glxy/2026-05-13-g3.html" in found
+    assert "整改要求" not in later  # this audit asked for none
+    own = Page.of(site / "audits" / "whcm" / "2026-11-09-g3.html").visible
+    assert "整改要求" in own and "2026年12月10日" in own
     # the planned December audit of wgyxy: what to check on the spot
     planned = html(site, "audits/wgyxy/2026-12-21-g3.html")
     earlier = planned.split("以前列席旁听指出的问题", 1)[1]
@@ -176,8 +179,9 @@ def test_unit_pages_list_open_rectifications_and_the_plan(built):
     wgyxy = Page.of(site / "units" / "wgyxy.html").visible
     assert "待整改" in wgyxy and "研讨时间偏短" in wgyxy and "逾期未报" in wgyxy
     assert "plans/wgyxy/2026.html" in links(site, "units/wgyxy.html")
-    glxy = html(site, "units/glxy.html")
-    assert "待整改" in glxy and 'zxz-st-pending">未到期' in glxy
+    whcm = html(site, "units/whcm.html")
+    assert "待整改" in whcm and 'zxz-st-pending">未到期' in whcm
+    assert "待整改" not in Page.of(site / "units" / "glxy.html").visible  # reported, if late
     kjxy = Page.of(site / "units" / "kjxy.html").visible
     assert "待整改" not in kjxy  # nothing asked of it
     hqzs = Page.of(site / "units" / "hqzs.html").visible
@@ -195,19 +199,19 @@ def test_group_pages_follow_up_and_keep_their_record_table(built):
 
 def test_a_session_page_shows_its_rectification(built):
     site, _, _ = built
-    text = Page.of(site / "sessions" / "wgyxy" / "2026-09-29.html").visible
-    assert "整改情况" in text and "2026年10月30日" in text and "逾期未报" in text
+    text = Page.of(site / "sessions" / "wgyxy" / "2026-10-19.html").visible
+    assert "整改情况" in text and "2026年11月19日" in text and "逾期未报" in text
 
 
 def test_rectifications_stay_out_of_the_sessions_status_and_the_stats(built):
     _, _, records = built
     data = build_data(check(records, TODAY))
     assert not [f for v in data.sessions for f in v.filings if f.kind == "rectification"]
-    view = data.by_path["records/sessions/wgyxy/2026-09-29.yaml"]
+    view = data.by_path["records/sessions/wgyxy/2026-10-19.yaml"]
     assert view.status is not None and view.status.value == "on_time"
     follow = build_followup(data)
     assert [r.view.session.unit for r in follow.open_rectifications("wgyxy")] == ["wgyxy"]
-    assert data.pending("group", "g3") == []  # glxy's open rectification is not g3's filing
+    assert data.pending("group", "g3") == []  # whcm's open rectification is not g3's filing
 
 
 # ---------------------------------------------------------------- 年度学习计划
@@ -252,8 +256,8 @@ def test_the_home_page_lists_overdue_rectifications_and_missing_plans(built):
     site, _, _ = built
     page = "index.html"
     rectification = row_with(site, page, "整改情况（g3）")
-    assert "外国语学院党总支" in rectification and "2026年10月30日" in rectification
-    assert "30 天" in rectification
+    assert "外国语学院党总支" in rectification and "2026年11月19日" in rectification
+    assert "10 天" in rectification
     plan = row_with(site, page, "2026年度学习计划")
     assert "后勤直属党支部" in plan and "2026年3月31日" in plan and "243 天" in plan
     assert "plans/hqzs/2026.html" in links(site, page)
@@ -267,9 +271,9 @@ def test_record_text_in_rectifications_and_plans_is_never_markup(built):
     site, _, _ = built
     for page in (
         "rectification/2026-2027-1.html",
-        "audits/glxy/2026-11-11-g3.html",
-        "sessions/glxy/2026-11-11.html",
-        "units/glxy.html",
+        "audits/whcm/2026-11-09-g3.html",
+        "sessions/whcm/2026-11-09.html",
+        "units/whcm.html",
         "groups/g3.html",
         "plans/ysxy/2026.html",
     ):
@@ -281,7 +285,7 @@ def test_record_text_in_rectifications_and_plans_is_never_markup(built):
                 assert not (value or "").lower().startswith("javascript:"), (page, tag, name)
         text = html(site, page)
         assert MOBILE not in text and "<img src=x" not in text, page
-    audit = Page.of(site / "audits" / "glxy" / "2026-11-11-g3.html").visible
+    audit = Page.of(site / "audits" / "whcm" / "2026-11-09-g3.html").visible
     assert "<img src=x onerror=alert(1)> | a | b | 联系 139****5678" in audit
     assert HOSTILE_TITLE in Page.of(site / "plans" / "ysxy" / "2026.html").visible
 
@@ -299,11 +303,11 @@ def test_the_ledger_workbook_has_rectification_and_plan_sheets(built):
     found = {
         row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)
     }
-    assert set(found) == {"wgyxy", "jgdw", "glxy"}
+    assert set(found) == {"wgyxy", "jgdw", "glxy", "whcm"}
     wgyxy = found["wgyxy"]
     assert wgyxy["状态"].value == "逾期未报" and wgyxy["状态"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert wgyxy["整改期限"].value == dt.datetime(2026, 10, 30)
-    assert found["glxy"]["整改措施及成效"].value == HOSTILE_MEASURES  # full: the office copy
+    assert wgyxy["整改期限"].value == dt.datetime(2026, 11, 19)
+    assert found["whcm"]["整改措施及成效"].value == HOSTILE_MEASURES  # full: the office copy
     plans = book["学习计划"]
     header = [c.value for c in plans[1]]
     table = [
@@ -335,7 +339,7 @@ def test_overdue_lists_overdue_rectifications_and_missing_plans(built, capsys):
     assert rules == [f.rule for f in result.findings if f.rule.endswith("-missing")]
     body = overdue.as_markdown(result)
     section = body.split("### 整改情况和年度学习计划（2 项）", 1)[1].split("###")[0]
-    assert overdue._cell("records/sessions/wgyxy/2026-09-29.yaml") in section
+    assert overdue._cell("records/sessions/wgyxy/2026-10-19.yaml") in section
     assert "后勤直属党支部（hqzs）" in section and "2026年" in section
     assert "### 其他" not in body
     main(["overdue", "--records", str(records), "--as-of", AS_OF, "--format", "json"])
@@ -350,7 +354,7 @@ def test_a_new_missing_rule_would_still_be_listed(built, monkeypatch):
     monkeypatch.setattr(overdue, "SECTIONS", overdue.SECTIONS[:-1])
     body = overdue.as_markdown(check(records, TODAY))
     assert "### 其他（2 项）" in body
-    assert overdue._cell("records/sessions/wgyxy/2026-09-29.yaml") in body
+    assert overdue._cell("records/sessions/wgyxy/2026-10-19.yaml") in body
 
 
 def test_plans_before_plans_from_are_shown_but_never_late_or_missing(tmp_path):

@@ -170,50 +170,50 @@ def test_plan_asks_month_by_month_in_a_terminal(records: Path) -> None:
 
 
 def test_rectification_is_inserted_keeping_every_byte(records: Path) -> None:
-    path = records / "sessions" / "wgyxy" / "2026-09-29.yaml"
+    path = records / "sessions" / "wgyxy" / "2026-10-19.yaml"
     old = path.read_text(encoding="utf-8")
-    assert findings_of(records, "sessions/wgyxy/2026-09-29.yaml") == [
+    assert findings_of(records, "sessions/wgyxy/2026-10-19.yaml") == [
         ("rectification-missing", "warning")
     ]
     result = run(
-        records, "--rectify", "--unit", "wgyxy", "--date", "2026-09-29",
-        "--measures", "修订学习规则: 研讨不少于1小时", "--filed", "2026-10-28",
+        records, "--rectify", "--unit", "wgyxy", "--date", "2026-10-19",
+        "--measures", "修订学习规则: 研讨不少于1小时", "--filed", "2026-11-18",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     text = path.read_text(encoding="utf-8")
     assert text.startswith(old) and only_insertions(old, text)
     audit = parse(text.encode()).data["audits"][0]
-    assert audit["rectify_by"] == "2026-10-30"
+    assert audit["rectify_by"] == "2026-11-19"
     assert audit["rectification"] == {
         "measures": "修订学习规则: 研讨不少于1小时",
-        "filed": "2026-10-28",
+        "filed": "2026-11-18",
     }
     assert "    rectification:" in text and "      measures:" in text  # the audit's indentation
-    assert findings_of(records, "sessions/wgyxy/2026-09-29.yaml") == []  # on time now
+    assert findings_of(records, "sessions/wgyxy/2026-10-19.yaml") == []  # on time now
 
 
 def test_a_late_rectification_is_written_and_warned_about(records: Path) -> None:
     result = run(
-        records, "--rectify", "--unit", "wgyxy", "--date", "2026-09-29",
+        records, "--rectify", "--unit", "wgyxy", "--date", "2026-10-19",
         "--measures", "延长研讨时间", "--filed", AS_OF,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "2026-10-30" in result.stdout  # the deadline, in the warning shown
-    assert findings_of(records, "sessions/wgyxy/2026-09-29.yaml") == [
+    assert "2026-11-19" in result.stdout  # the deadline, in the warning shown
+    assert findings_of(records, "sessions/wgyxy/2026-10-19.yaml") == [
         ("rectification-late", "warning")
     ]
 
 
 def test_measures_first_and_the_date_later(records: Path) -> None:
-    path = records / "sessions" / "wgyxy" / "2026-09-29.yaml"
+    path = records / "sessions" / "wgyxy" / "2026-10-19.yaml"
     old = path.read_text(encoding="utf-8")
     first = run(
-        records, "--rectify", "--unit", "wgyxy", "--date", "2026-09-29", "--measures", "正在整改"
+        records, "--rectify", "--unit", "wgyxy", "--date", "2026-10-19", "--measures", "正在整改"
     )
     assert first.returncode == 0, first.stderr
     middle = path.read_text(encoding="utf-8")
     assert only_insertions(old, middle) and "# filed:" in middle
-    second = run(records, "--rectify", "--unit", "wgyxy", "--date", "2026-09-29", "--filed", AS_OF)
+    second = run(records, "--rectify", "--unit", "wgyxy", "--date", "2026-10-19", "--filed", AS_OF)
     assert second.returncode == 0, second.stderr
     final = path.read_text(encoding="utf-8")
     assert only_insertions(middle, final)
@@ -224,21 +224,21 @@ def test_measures_first_and_the_date_later(records: Path) -> None:
 
 
 def test_an_open_rectification_gets_its_date_in_place(records: Path) -> None:
-    path = records / "sessions" / "glxy" / "2026-11-11.yaml"
+    path = records / "sessions" / "whcm" / "2026-11-09.yaml"
     old = path.read_text(encoding="utf-8")
-    result = run(records, "--rectify", "--unit", "glxy", "--date", "2026-11-11", "--filed", AS_OF)
+    result = run(records, "--rectify", "--unit", "whcm", "--date", "2026-11-09", "--filed", AS_OF)
     assert result.returncode == 0, result.stderr
     text = path.read_text(encoding="utf-8")
     assert only_insertions(old, text) and len(text.splitlines()) == len(old.splitlines()) + 1
     assert parse(text.encode()).data["audits"][0]["rectification"]["filed"] == AS_OF
-    assert findings_of(records, "sessions/glxy/2026-11-11.yaml") == []
+    assert findings_of(records, "sessions/whcm/2026-11-09.yaml") == []
 
 
 def test_windows_line_ends_are_kept(records: Path) -> None:
-    path = records / "sessions" / "wgyxy" / "2026-09-29.yaml"
+    path = records / "sessions" / "wgyxy" / "2026-10-19.yaml"
     old = path.read_text(encoding="utf-8").replace("\n", "\r\n")
     path.write_bytes(old.encode("utf-8"))
-    answers = new_followup.RectifyAnswers("wgyxy", "2026-09-29", measures="整改", filed=TODAY)
+    answers = new_followup.RectifyAnswers("wgyxy", "2026-10-19", measures="整改", filed=TODAY)
     new_followup.add_rectification(records, answers, TODAY)
     raw = path.read_bytes()
     assert raw.startswith(old.encode("utf-8")) and b"\n" not in raw.replace(b"\r\n", b"")
@@ -248,14 +248,14 @@ def test_windows_line_ends_are_kept(records: Path) -> None:
     ("unit", "date", "args", "message"),
     [
         ("kjxy", "2026-09-09", ("--measures", "x"), "没有要求整改"),
-        ("jrxy", "2026-03-23", ("--measures", "x"), "已于 2026-04-20 报送"),
-        ("glxy", "2026-11-11", ("--measures", "x"), "已写有整改措施及成效"),
-        ("wgyxy", "2026-09-29", ("--filed", "2026-10-28"), "请加 --measures"),
-        ("wgyxy", "2026-09-29", ("--measures", "x", "--filed", "2026-09-28"), "早于学习日期"),
-        ("wgyxy", "2026-09-29", ("--measures", "x", "--filed", "2026-12-01"), "晚于今天"),
-        ("wgyxy", "2026-09-29", (), "没有要补充的内容"),
-        ("wgyxy", "2026-09-29", ("--group", "g1", "--measures", "x"), "「g1」没有要求整改"),
-        ("wgyxy", "2026-09-30", ("--measures", "x"), "找不到"),
+        ("jrxy", "2026-04-20", ("--measures", "x"), "已于 2026-05-18 报送"),
+        ("whcm", "2026-11-09", ("--measures", "x"), "已写有整改措施及成效"),
+        ("wgyxy", "2026-10-19", ("--filed", "2026-11-18"), "请加 --measures"),
+        ("wgyxy", "2026-10-19", ("--measures", "x", "--filed", "2026-10-18"), "早于学习日期"),
+        ("wgyxy", "2026-10-19", ("--measures", "x", "--filed", "2026-12-01"), "晚于今天"),
+        ("wgyxy", "2026-10-19", (), "没有要补充的内容"),
+        ("wgyxy", "2026-10-19", ("--group", "g1", "--measures", "x"), "「g1」没有要求整改"),
+        ("wgyxy", "2026-10-20", ("--measures", "x"), "找不到"),
     ],
 )
 def test_rectify_refusals_leave_the_file_alone(
@@ -270,12 +270,12 @@ def test_rectify_refusals_leave_the_file_alone(
 
 
 def test_a_flow_style_rectification_is_refused_not_rewritten(records: Path) -> None:
-    path = records / "sessions" / "glxy" / "2026-11-11.yaml"
+    path = records / "sessions" / "whcm" / "2026-11-09.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("    rectification:")
     text = text[:start] + "    rectification: {measures: 已拟定题库}\n"
     path.write_text(text, encoding="utf-8")
-    result = run(records, "--rectify", "--unit", "glxy", "--date", "2026-11-11", "--filed", AS_OF)
+    result = run(records, "--rectify", "--unit", "whcm", "--date", "2026-11-09", "--filed", AS_OF)
     assert result.returncode == 2 and "花括号" in result.stderr
     assert path.read_text(encoding="utf-8") == text
 
@@ -287,18 +287,18 @@ def test_rectify_asks_in_a_terminal_showing_the_problems(records: Path) -> None:
             "--unit",
             "wgyxy",
             "--date",
-            "2026-09-29",
+            "2026-10-19",
         ]
     )
     try:
         shown = terminal.answer("整改措施及成效", "每次交流研讨不少于1小时")
-        assert "研讨时间偏短" in shown and "2026-10-30" in shown
-        shown = terminal.answer("整改情况书面报党委宣传部的日期", "2026-10-29")
+        assert "研讨时间偏短" in shown and "2026-11-19" in shown
+        shown = terminal.answer("整改情况书面报党委宣传部的日期", "2026-11-18")
         assert f"［{AS_OF}］" in shown
     finally:
         code = terminal.finish()
     assert code == 0, terminal.text
-    assert findings_of(records, "sessions/wgyxy/2026-09-29.yaml") == []
+    assert findings_of(records, "sessions/wgyxy/2026-10-19.yaml") == []
 
 
 # ---------------------------------------------------------------- planned topics for `new`

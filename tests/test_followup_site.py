@@ -378,3 +378,13 @@ def test_plans_before_plans_from_are_shown_but_never_late_or_missing(tmp_path):
     header = [c.value for c in book[1]]
     words = {r[header.index("计划报送状态")] for r in book.iter_rows(min_row=2, values_only=True)}
     assert words == {"不要求"}
+
+
+def test_plan_and_ledger_pages_stay_out_of_the_search_index(built):
+    """Their text is the records' (topics, problems): searching a topic finds the session."""
+    site, _, _ = built
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "sessions/ysxy/2026-03-30.html" in locations
+    assert not [loc for loc in locations if loc.startswith(("plans/ysxy", "rectification/20"))]
+    assert "plans/index.html" in locations and "rectification/index.html" in locations

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.model import Org, Semester, Session
+from generator.privacy import mask_mobiles, mask_phone
 
 # XML 1.0 cannot carry C0 controls (other than tab and line breaks), surrogates or
 # U+FFFE/U+FFFF; Word and Excel refuse a file that holds them. Record text may
@@ -47,9 +48,7 @@ FULL = Privacy()
 
 
 def masked() -> Privacy:
-    """The site's masking (generator/site/privacy.py): 139****5678, 0931-856****."""
-    from generator.site.privacy import mask_mobiles, mask_phone
-
+    """The site's masking (generator/privacy.py): 139****5678, 0931-856****."""
     return Privacy(mask_mobiles, mask_phone)
 
 

@@ -23,8 +23,8 @@ from typing import Any
 from generator.new import SESSION_SCHEMA_LINE, assistant_data
 from generator.new_followup import PLAN_SCHEMA_LINE, plan_months
 from generator.pipeline import CheckResult
+from generator.privacy import mask_mobiles
 from generator.schemas import SCHEMA_DIR
-from generator.site.privacy import mask_mobiles
 
 FOLDER = "assistant"  # docs-relative; docs/assistant/ holds the page's script and the validator
 FILES = ("session.schema.json", "assistant-data.json", "assistant-data.js", "plan.schema.json")

@@ -25,9 +25,9 @@ from generator.escape import html_text, markdown_inline
 from generator.exports.common import calendar_path, semester_xlsx_path, session_docx_path
 from generator.findings import RULE_TITLES, Finding, Severity
 from generator.model import Semester
+from generator.privacy import mask_mobiles, mask_phone
 from generator.rules import FILING_LABELS, Status
 from generator.site import followup as v2
-from generator.site.privacy import mask_mobiles, mask_phone
 from generator.site.view import SiteData, safe_id
 
 WEEKDAYS = "一二三四五六日"

@@ -398,8 +398,8 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     export_cmd.add_argument(
         "--out",
         type=Path,
-        default=Path("site"),
-        help="输出文件夹，文件写在其中的 exports/ 下（默认 site）",
+        default=Path("."),
+        help="输出文件夹，文件写在其中的 exports/ 下（默认当前文件夹，即 exports/；不能是生成的站点）",
     )
 
 
@@ -547,10 +547,15 @@ def _run_new_followup(args: argparse.Namespace, mode: str) -> int:
 
 def _run_export(args: argparse.Namespace) -> int:
     from generator.exports import write_exports
+    from generator.sitedir import UnsafeFolder
 
     result = check(args.records, args.as_of, _progress_printer())
     errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
-    paths = write_exports(result, args.out)
+    try:
+        paths = write_exports(result, args.out)
+    except UnsafeFolder as err:
+        sys.stderr.write(f"没有导出：{err}\n")
+        return 1
     print(f"已导出 {len(paths)} 个文件到 {args.out / 'exports'}（截至 {result.as_of}）")
     if errors:
         sys.stderr.write(

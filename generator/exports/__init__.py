@@ -31,6 +31,7 @@ from generator.exports.docx import session_docx
 from generator.exports.ics import Calendars, calendar_ics, feeds
 from generator.exports.xlsx import Ledger, semester_xlsx
 from generator.pipeline import CheckResult
+from generator.sitedir import check_export_dir
 
 __all__ = [
     "EXPORTS",
@@ -95,7 +96,10 @@ def write_exports(
 
     `page_url` maps a session's path to the absolute address of its page, for the
     calendars' links; leave it out when unknown. `privacy`: FULL for the department's
-    own copies (`python -m generator export`), `masked()` for the published site."""
+    own copies (`python -m generator export`), `masked()` for the published site.
+    Refuses (sitedir.UnsafeFolder) a folder in a built site: the site build writes its
+    masked copies into its build folder, `export` its full ones anywhere else."""
+    check_export_dir(out_dir)
     root = out_dir / EXPORTS
     old = {p for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
     written: list[Path] = []

@@ -72,17 +72,23 @@ class _NodeOnlyLoader(_Parser, BaseResolver):
 
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-# Longer digit strings stay text (the schema then says a number is expected, at
-# its line): Python refuses to convert more than 4,300 digits, and no record
-# holds a number anywhere near this long.
-_MAX_INT_DIGITS = 100
+# Longer numbers stay text (the schema then says a number is expected, at its line):
+# Python refuses to convert more than 4,300 digits, a decimal past 308 digits is
+# infinite, and no record holds a number anywhere near this long.
+_MAX_DIGITS = 100
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
 # An upper bound of block nesting per line: indentation and indicators.
 _LEADING_INDICATORS = re.compile(rb"^[ \t?:\-]*", re.MULTILINE)
-_PROPERTY = re.compile(r"[&*]")
+# Anchors, aliases and tags: only then are the events scanned for them.
+_PROPERTY = re.compile(r"[&*!]")
+# A line of spaces and Tabs only: an empty line. libyaml refuses a Tab where it expects
+# indentation, so a blank line holding a Tab was a "Tab indentation" error on a line
+# that looks empty; emptying it loses nothing (the line numbers stay).
+_BLANK_WITH_TAB = re.compile(rb"^[ \t]*\t[ \t]*(?=\r?$)", re.MULTILINE)
+_CORE_TAG = "tag:yaml.org,2002:"
 
 
 def _scalar(node: ScalarNode) -> object:
@@ -95,7 +101,9 @@ def _scalar(node: ScalarNode) -> object:
         return True
     if value in _FALSES:
         return False
-    if _INT.fullmatch(value) and len(value) <= _MAX_INT_DIGITS:
+    if len(value) > _MAX_DIGITS:
+        return value  # never int() it: see _MAX_DIGITS
+    if _INT.fullmatch(value):
         return int(value)
     if _FLOAT.fullmatch(value):
         return float(value)
@@ -132,18 +140,40 @@ def _may_be_deep(raw: bytes) -> bool:
     return 2 * longest + brackets + 4 > MAX_DEPTH
 
 
+def _tag_as_written(tag: str) -> str:
+    if tag.startswith(_CORE_TAG):
+        return "!!" + tag.removeprefix(_CORE_TAG)
+    return tag if tag.startswith("!") else f"!<{tag}>"
+
+
+def _tag_problem(line: int, tag: str) -> YamlProblem:
+    shown = _tag_as_written(tag)
+    return YamlProblem(
+        "yaml-syntax",
+        line,
+        f"第 {line} 行使用了 YAML 标签「{shown}」。记录不需要任何标签，本程序也不按标签"
+        f"改变值的类型：请删除「{shown}」，只写值本身（要写成文字时加英文引号，如 '23'）；"
+        "内容本身以 ! 开头时也请给整段内容加英文引号。",
+    )
+
+
 def _scan_events(text: str, check_depth: bool) -> list[YamlProblem]:
-    """Walk libyaml's events (iterative, no recursion) for depth and anchors.
+    """Walk libyaml's events (iterative, no recursion) for depth, anchors and tags.
 
     Anchors and aliases make one finding per file, at the first of them: one
-    mistake (usually copy-paste from a template), however often it repeats."""
+    mistake (usually copy-paste from a template), however often it repeats.
+    Every tag (`!!str`, `!`, `!foo`) is a finding at its line: the composed node
+    cannot tell `!!str 23` from `23`, so only the events show them."""
     marks: list[tuple[int, str]] = []
+    tags: list[YamlProblem] = []
     depth = 0
     loader = _NodeOnlyLoader(text)
     try:
         while loader.check_event():
             event = loader.get_event()
             line = event.start_mark.line + 1
+            if getattr(event, "tag", None):
+                tags.append(_tag_problem(line, event.tag))
             if isinstance(event, yaml.AliasEvent):
                 marks.append((line, f"*{event.anchor}"))
             elif getattr(event, "anchor", None):
@@ -161,21 +191,18 @@ def _scan_events(text: str, check_depth: bool) -> list[YamlProblem]:
                     ]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            if marks and not check_depth:
-                break
     except yaml.YAMLError:
         pass  # reported by the composing pass
     if not marks:
-        return []
+        return tags
     line, first = marks[0]
-    return [
-        YamlProblem(
-            "yaml-alias",
-            line,
-            f"第 {line} 行使用了锚点或别名（{first}）。记录中不允许 & 锚点和 * 别名："
-            "请删除这些标记，把要重复的内容直接写出来；内容本身以 & 或 * 开头时请加英文引号。",
-        )
-    ]
+    alias = YamlProblem(
+        "yaml-alias",
+        line,
+        f"第 {line} 行使用了锚点或别名（{first}）。记录中不允许 & 锚点和 * 别名："
+        "请删除这些标记，把要重复的内容直接写出来；内容本身以 & 或 * 开头时请加英文引号。",
+    )
+    return sorted([alias, *tags], key=lambda p: p.line or 0)
 
 
 def too_large(size: int) -> Document:
@@ -191,6 +218,8 @@ def parse(raw: bytes) -> Document:
     if len(raw) > MAX_BYTES:
         return too_large(len(raw))
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"\t" in raw:
+        raw = _BLANK_WITH_TAB.sub(b"", raw)
     text, problem = decode(raw)
     if text is None:
         return Document(None, None, [problem] if problem else [])

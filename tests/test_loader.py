@@ -177,3 +177,99 @@ YAMLISH = st.lists(
 @given(YAMLISH)
 def test_yaml_like_text_never_raises(text: str) -> None:
     parse(text.encode())
+
+
+# ---------------------------------------------------------------- leniency and tags (issue 8)
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [b"\t", b"\t\t", b"  \t", b"\t  ", b" \t \t "],
+)
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_a_blank_line_holding_tabs_is_an_empty_line(blank: bytes, newline: bytes) -> None:
+    lines = [b"unit: kjxy", b"topics:", b"  - title: a", blank, b"  - title: b", blank, b"x: 1"]
+    document = parse(newline.join(lines) + newline)
+    assert document.problems == []
+    assert document.data == {"unit": "kjxy", "topics": [{"title": "a"}, {"title": "b"}], "x": 1}
+    assert document.line(["x"]) == 7  # line numbers stay
+
+
+def test_a_tab_in_a_blank_line_of_a_block_text_loses_no_text() -> None:
+    document = parse(b"outline: |\n  first\n\t\n  second\n")
+    assert document.problems == [] and document.data == {"outline": "first\n\nsecond\n"}
+
+
+def test_a_tab_that_indents_content_is_still_an_error() -> None:
+    assert _rules(b"host:\n\tname: a\n") == [("yaml-syntax", 2)]
+    assert parse(b'location: "a\tb"\n').data == {"location": "a\tb"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "shown"),
+    [
+        (b"year_seq: !!str 23\n", 1, "!!str"),
+        (b"unit: kjxy\nmembers: ! 12\n", 2, "!"),
+        (b"unit: kjxy\nhost: !foo {name: a}\n", 2, "!foo"),
+        (b"!!map\nunit: kjxy\n", 1, "!!map"),
+        (b"topics: !!seq\n  - title: a\n", 1, "!!seq"),
+        (b"a: !<tag:example.com,2000:x> 1\n", 1, "!<tag:example.com,2000:x>"),
+        (b"!!str 23: x\n", 1, "!!str"),
+    ],
+)
+def test_any_tag_is_a_syntax_error_naming_it(raw: bytes, line: int, shown: str) -> None:
+    document = parse(raw)
+    assert [(p.rule, p.line) for p in document.problems] == [("yaml-syntax", line)]
+    message = document.problems[0].message
+    assert f"「{shown}」" in message and "不需要任何标签" in message
+    assert document.data is None  # never the number 23 for `!!str 23`
+
+
+def test_every_tag_is_reported_and_anchors_still_once() -> None:
+    raw = b"a: !!int 1\nb: &x 2\nc: !!str 3\nd: *x\n"
+    assert _rules(raw) == [("yaml-syntax", 1), ("yaml-alias", 2), ("yaml-syntax", 3)]
+
+
+def test_an_exclamation_mark_in_text_is_no_tag() -> None:
+    assert parse("title: 加油!\nb: '!x'\nc: a!b\n".encode()).data == {
+        "title": "加油!",
+        "b": "!x",
+        "c": "a!b",
+    }
+
+
+@pytest.mark.parametrize("digits", [101, 4301, 5000, 100_000])
+@pytest.mark.parametrize("form", ["{}", "-{}", "{}.5"])
+def test_a_number_too_long_for_any_record_stays_text(digits: int, form: str) -> None:
+    """Never int() past Python's 4,300-digit limit (ValueError), never an infinite float:
+    the schema then says a number is expected, at the line (below)."""
+    value = form.format("9" * digits)
+    document = parse(f"unit: kjxy\nmembers: {value}\n".encode())
+    assert document.problems == [] and document.data == {"unit": "kjxy", "members": value}
+    assert document.line(["members"]) == 2  # line look-ups never convert it either
+
+
+def test_numbers_up_to_the_limit_are_numbers() -> None:
+    assert parse(f"a: {'9' * 100}\n".encode()).data == {"a": int("9" * 100)}
+    assert parse(f"a: '{'9' * 5000}'\n".encode()).data == {"a": "9" * 5000}
+
+
+def test_a_5000_digit_number_in_a_record_is_a_finding_not_a_crash(tmp_path) -> None:
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from generator.cli import main
+    from generator.pipeline import check
+
+    records = tmp_path / "records"
+    shutil.copytree(Path(__file__).parent / "golden" / "records", records)
+    path = records / "sessions" / "dwa" / "2026-10-14.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("members: 12", "members: " + "1" * 5000),
+        encoding="utf-8",
+    )
+    result = check(records, dt.date(2026, 11, 29))
+    (finding,) = [f for f in result.findings if f.file and f.file.endswith("dwa/2026-10-14.yaml")]
+    assert (finding.rule, finding.line) == ("schema", 6) and "中心组人数" in finding.message
+    assert main(["check", "--records", str(records), "--as-of", "2026-11-29"]) == 1

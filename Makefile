@@ -6,9 +6,14 @@ STAMP := $(VENV)/.installed
 AS_OF ?=
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: setup site build check test lint bench bench-site browser-deps clean
+.PHONY: setup system-packages site build check test lint bench bench-site browser-deps clean
 
-setup: $(STAMP)
+# The Python packages, and the system packages the tests need (chromium, a CJK font) when
+# they are missing: installed as root, otherwise a hint saying what to install.
+setup: system-packages $(STAMP)
+
+system-packages:
+	@.ci/system-packages
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +45,10 @@ bench: $(STAMP)
 bench-site: $(STAMP)
 	$(BIN)/python benchmarks/bench_site.py $(SIZES)
 
-# The browser the site tests drive: Debian's Chromium (needs root; never `playwright install`).
+# The browser the site tests drive, Debian's Chromium, and a CJK font (needs root; never
+# `playwright install`); an error when they cannot be installed.
 browser-deps:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	.ci/system-packages --required
 
 clean:
 	rm -rf $(VENV) site build .pytest_cache

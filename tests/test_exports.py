@@ -406,3 +406,31 @@ def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "已导出" in capsys.readouterr().out
     book = load_workbook(tmp_path / "exports" / "all.xlsx")
     assert book.sheetnames[0] == "学习记录"
+
+
+def test_export_never_writes_into_a_built_site(
+    tmp_path: Path, result: CheckResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export` writes full numbers: a built site (marked by `build`) and any folder in it
+    are refused, so the site's masked copies are never replaced (issue 8, attack 9)."""
+    from generator.sitedir import UnsafeFolder, mark_site_dir
+
+    site = tmp_path / "site"
+    mark_site_dir(site)
+    for out in (site, site / "exports", site / "sessions" / "kjxy"):
+        with pytest.raises(UnsafeFolder):
+            write_exports(result, out)
+        code = main(
+            ["export", "--records", str(SAMPLES), "--as-of", "2026-11-29", "--out", str(out)]
+        )
+        assert code == 1 and "没有导出" in capsys.readouterr().err
+    assert [p.name for p in site.rglob("*")] == [".generator-site"]
+
+
+def test_export_writes_exports_in_the_current_folder_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--records", str(SAMPLES), "--as-of", "2026-11-29"]) == 0
+    assert (tmp_path / "exports" / "all.xlsx").is_file()
+    assert not (tmp_path / "site").exists()

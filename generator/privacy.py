@@ -40,13 +40,14 @@ DIGITISH = (
     r"\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32cb\u3358-\u33ff"
     r"\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a"
 )
-# Within a run of digits and separators, normalised (ASCII digits, everything between
-# them a separator, see `_tables`; not for arbitrary text, use `find_mobiles`): the number,
-# optionally after +86 / 0086 / 86 in brackets or not, and no digit right before or after.
+# Within a run of digits and separators as `_fold` reads it (ASCII digits, a separator
+# or NUL between them; not for arbitrary text, use `find_mobiles`): the number, optionally
+# after +86 / 0086 / 86 in brackets or not, and no digit right before or after.
 MOBILE = re.compile(
-    r"(?<![0-9])(?:(?P<prefix>[(\[]?(?:\+|00)?86[)\]]?)(?P<gap>[^0-9]*))?"
-    r"(?P<number>1[^0-9]*[3-9](?:[^0-9]*[0-9]){9})(?![0-9])"
+    r"(?<![0-9])(?:(?P<prefix>[(\[]?(?:\+|00)?86[)\]]?)(?P<gap>[^0-9\0]*))?"
+    r"(?P<number>1[^0-9\0]*[3-9](?:[^0-9\0]*[0-9]){9})(?![0-9])"
 )
+_SEPARATOR = re.compile(f"[{SEPARATORS}]")
 # Area code (0 + 2-3 digits), separator, 7-8 digit local number.
 LANDLINE = re.compile(
     r"(?<![0-9])(?P<area>0[1-9][0-9]{1,2})(?P<sep>[\s-]?)(?P<local>[0-9]{7,8})(?![0-9])"
@@ -118,14 +119,25 @@ def _may_hold_a_number(text: str) -> bool:
     return decimals >= 11 or decimals + 3 * (len(_DIGITISH.findall(text)) - decimals) >= 11
 
 
+@cache
+def _fold_in_run(char: str) -> str:
+    """As `_fold_char`, but what comes with a digit and is no separator (the 点 of ㍙,
+    1点) becomes NUL, which MOBILE does not skip: 1点3点9点… is not a phone number."""
+    part = _fold_char(char)
+    if len(part) < 2:
+        return part
+    return "".join(c if c.isdigit() or _SEPARATOR.match(c) else "\0" for c in part)
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
-    """normalise(text) and, for each of its characters, the index it came from."""
+    """A run as MOBILE reads it (see `_fold_in_run`) and, for each of its characters,
+    the index in `text` it came from."""
     if _PLAIN.fullmatch(text):
         return text, list(range(len(text)))
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        part = _fold_char(char)
+        part = _fold_in_run(char)
         folded.append(part)
         origin.extend([index] * len(part))
     return "".join(folded), origin

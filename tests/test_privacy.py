@@ -127,6 +127,7 @@ def test_other_numbers_are_left_alone() -> None:
         "1391234567",  # 10 digits
         "23912345678",  # not 1[3-9]
         "12912345678",
+        "㍙㍛㍡㍙㍚㍛㍜㍝㍞㍟㍠",  # 1点3点9点…: hours, not digits in a row
     ):
         assert mask_mobiles(text) == text
 

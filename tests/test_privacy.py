@@ -207,6 +207,10 @@ audits:
       effect: {q}
     problems: {q}
     filed: {shifted(2)}
+    rectify_by: {shifted(30)}
+    rectification:
+      measures: {q}
+      filed: {shifted(31)}
 visitors:
   - {{unit: zzb, name: {json.dumps(visitor)}, role: 书记, report_filed: {shifted(2)}}}
 amendments:
@@ -239,6 +243,12 @@ def leaky_records(tmp: Path) -> Path:
         encoding="utf-8",
     )
     q = json.dumps(TEXT)
+    (records / "plans" / "dwa").mkdir(parents=True)
+    (records / "plans" / "dwa" / "2026.yaml").write_text(  # the annual plan's page (v2)
+        f"unit: dwa\nyear: 2026\nfiled: 2026-03-18\nitems:\n"
+        f"  - month: 2026-09\n    topics: [{q}]\n  - month: 2026-10\n    topics: [{q}]\n",
+        encoding="utf-8",
+    )
     (records / "sessions" / "dwa" / "2026-12-16.yaml").write_text(  # planned: calendars
         f"""unit: dwa
 date: 2026-12-16
@@ -348,11 +358,14 @@ def test_the_numbers_were_published_masked(leaky_site) -> None:
     ledger = zipfile.ZipFile(site / "exports" / "2026-2027-1.xlsx").read("xl/worksheets/sheet1.xml")
     calendar = (site / "exports" / "calendar" / "all.ics").read_bytes().decode()
     unit = (site / "units" / "dwa.html").read_text(encoding="utf-8")
+    plan = (site / "plans" / "dwa" / "2026.html").read_text(encoding="utf-8")
+    ledger_page = (site / "rectification" / "2026-2027-1.html").read_text(encoding="utf-8")
     for number in NUMBERS:
         shown = f"{number[:3]}****{number[-4:]}"
         assert shown in page and shown in index and shown in form, number
         assert shown in ledger.decode() and shown in unit, number
         assert shown in calendar.replace("\r\n ", ""), number
+        assert shown in plan and shown in ledger_page, number
     assert "139****5678" in data  # the assistant lists names and units of recent sessions
     # the semester's name is a heading: its anchor is made from the masked text
     ids = re.findall(r'<h2 id="([^"]+)"', unit)

@@ -21,7 +21,8 @@ from generator.model import Org, Plan, Session, org_from, plan_from, session_fro
 from generator.yamlio import MAX_BYTES, Document, parse, too_large
 
 SESSION_NAME = re.compile(
-    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:-(?P<n>[2-9]|[1-9][0-9]+))?\.yaml"
+    # n is at most 99: a name is published in addresses, where nothing can be masked
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:-(?P<n>[2-9]|[1-9][0-9]))?\.yaml"
 )
 PLAN_NAME = re.compile(r"(?P<year>[0-9]{4})\.yaml")
 UNIT_ID = re.compile(r"[a-z][a-z0-9-]{1,31}")
@@ -285,7 +286,7 @@ def _bad_name_message(relative: str) -> str:
     if is_plan:
         return f"文件名「{name}」不对。年度学习计划的文件名应为计划年度，如 2026.yaml。"
     return (
-        f"文件名「{name}」不对。应为学习日期，如 2025-10-15.yaml；同一天第二次学习写 2025-10-15-2.yaml。"
+        f"文件名「{name}」不对。应为学习日期，如 2025-10-15.yaml；同一天第二次学习写 2025-10-15-2.yaml（序号 2 到 99）。"
         "日期须是实际存在的日子。"
     )
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -14,10 +17,110 @@ from generator.findings import Severity
 from generator.pipeline import check
 
 
+def _columns(text: str) -> int:
+    """Width on a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _ChineseFormatter(argparse.HelpFormatter):
+    """Help in Chinese: argparse's own words ("usage: ", "options:") are English, and it
+    measures text in characters, which misaligns and overflows Chinese by half."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._headings: list[str] = []
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def start_section(self, heading) -> None:  # type: ignore[override]
+        if isinstance(heading, str):
+            self._headings.append(heading)
+        super().start_section(heading)
+
+    def add_argument(self, action) -> None:  # type: ignore[override]
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            widest = _columns(self._format_action_invocation(action))
+            for sub in self._iter_indented_subactions(action):
+                widest = max(widest, _columns(self._format_action_invocation(sub)))
+            self._action_max_length = max(self._action_max_length, widest + self._current_indent)
+
+    def _format_action(self, action) -> str:  # type: ignore[override]
+        text = super()._format_action(action)
+        prefix = " " * self._current_indent + self._format_action_invocation(action)
+        extra = _columns(prefix) - len(prefix)
+        if extra and action.help and text.startswith(prefix + "  "):
+            rest = text[len(prefix) :]
+            spaces = len(rest) - len(rest.lstrip(" "))
+            text = prefix + rest[min(extra, spaces - 2) :]
+        return text
+
+    def _split_lines(self, text: str, width: int) -> list[str]:  # type: ignore[override]
+        lines: list[str] = []
+        line = ""
+        for token in re.findall(r"[\x21-\x7e]+|\s+|.", " ".join(text.split())):
+            if line and _columns(line + token.rstrip()) > width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:  # type: ignore[override]
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in self._headings:
+            text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
+        return text
+
+
+# argparse's messages (Python 3.11), in the words a liaison reads; anything else is kept.
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^argument (\S+): (.*)$", r"参数 \1：\2"),
+        (r"invalid choice: '(.*)' \(choose from (.*)\)$", r"「\1」不是可选的值（可选：\2）"),
+        (r"invalid int value: '(.*)'$", r"「\1」不是整数"),
+        (r"invalid (\S+) value: '(.*)'$", r"「\2」不是有效的值"),
+        (r"^the following arguments are required: (.*)$", r"缺少必填参数：\1"),
+        (r"^unrecognized arguments: (.*)$", r"不认识的参数：\1"),
+        (r"^one of the arguments (.*) is required$", r"必须给出 \1 之一"),
+        (r"not allowed with argument (.*)$", r"不能与 \1 同时使用"),
+        (r"^ambiguous option: (\S+) could match (.*)$", r"参数 \1 不完整，可能是 \2"),
+        (r"expected one argument$", "后面要写一个值"),
+        (r"expected at least one argument$", "后面至少要写一个值"),
+        (r"expected at most one argument$", "后面最多写一个值"),
+        (r"ignored explicit argument '(.*)'$", r"不需要值（写了「\1」）"),
+    )
+)
+
+
+def _chinese(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        message = pattern.sub(replacement, message)
+    return message.replace("'", "")
+
+
 class _ChineseParser(argparse.ArgumentParser):
+    """argparse in Chinese: section titles, -h, usage and error messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _ChineseFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示帮助并退出"
+            )
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"参数错误：{message}\n用 --help 查看用法。\n")
+        sys.stderr.write(f"参数错误：{_chinese(message)}\n用 --help 查看用法。\n")
         raise SystemExit(2)
 
 
@@ -55,10 +158,34 @@ def _progress_printer() -> Callable[[int, int], None] | None:
 
 def _add_records(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--records", type=_records_dir, default=Path("records"), help="记录文件夹（默认 records）"
+        "--records",
+        type=_records_dir,
+        default=Path("records"),
+        metavar="文件夹",
+        help="记录文件夹（默认 records）",
     )
     parser.add_argument(
-        "--as-of", type=_date, default=None, help="按哪一天检查（默认今天，按 org.yaml 的时区）"
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="日期",
+        help="按哪一天检查，如 2026-12-01（默认今天，按 org.yaml 的时区）",
+    )
+
+
+def _add_report_format(parser: argparse.ArgumentParser) -> None:
+    """--format and --fail-on of check and history."""
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="输出格式：text 中文报告（默认），json 供其他程序读取，github 工作流注释",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="出现哪一级问题时返回退出码 1：error 只看错误（默认），warning 警告也算",
     )
 
 
@@ -66,22 +193,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _ChineseParser(
         prog="python -m generator", description="中心组学习列席旁听记录：检查与站点生成"
     )
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_ChineseParser)
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        parser_class=_ChineseParser,
+        title="命令",
+        metavar="命令",
+        help="各命令的参数用 python -m generator 命令 --help 查看",
+    )
 
-    check_cmd = commands.add_parser("check", help="按方案检查全部记录")
+    check_cmd = commands.add_parser(
+        "check",
+        help="按方案检查全部记录",
+        description="按方案检查全部记录。列出文件或文件夹时，仍检查全部记录（如年度学习次序重复），"
+        "但只报告这些文件里的问题（pre-commit 即这样调用）。",
+    )
+    check_cmd.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="文件或文件夹",
+        help="只报告这些记录文件（或文件夹下的文件）中的问题；不写则报告全部",
+    )
     _add_records(check_cmd)
-    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
-    check_cmd.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    _add_report_format(check_cmd)
 
     build_cmd = commands.add_parser("build", help="检查记录并生成站点")
     _add_records(build_cmd)
     build_cmd.add_argument(
-        "--site-dir", type=Path, default=Path("site"), help="站点输出文件夹（默认 site）"
+        "--site-dir",
+        type=Path,
+        default=Path("site"),
+        metavar="文件夹",
+        help="站点输出文件夹（默认 site）",
     )
     build_cmd.add_argument(
         "--build-dir",
         type=Path,
         default=Path("build"),
+        metavar="文件夹",
         help="生成页面的构建文件夹（默认 build；不是手写的 docs/）",
     )
     build_cmd.add_argument(
@@ -92,16 +242,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     serve_cmd = commands.add_parser("serve", help="在本机预览已生成的站点")
-    serve_cmd.add_argument("--site-dir", type=Path, default=Path("site"))
-    serve_cmd.add_argument("--port", type=int, default=8000)
-    serve_cmd.add_argument("--bind", default="127.0.0.1", help="监听地址（默认只监听本机）")
+    serve_cmd.add_argument(
+        "--site-dir",
+        type=Path,
+        default=Path("site"),
+        metavar="文件夹",
+        help="站点文件夹（默认 site）",
+    )
+    serve_cmd.add_argument(
+        "--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）"
+    )
+    serve_cmd.add_argument(
+        "--bind", default="127.0.0.1", metavar="地址", help="监听地址（默认只监听本机）"
+    )
     _add_workflow_commands(commands)
     _add_liaison_commands(commands)
     return parser
 
 
+def _named_only(result: CheckResult, records: Path, paths: list[Path]) -> CheckResult:
+    """The findings whose file is one of `paths` or lies under one of them: the whole
+    records folder is judged (a repeated year_seq needs the other files), but only what
+    was named is reported, as pre-commit names the files of a commit."""
+    base = Path(os.path.abspath(records)).parent
+    named = [Path(os.path.abspath(path)) for path in paths]
+
+    def wanted(file: str | None) -> bool:
+        if file is None:
+            return False
+        where = base / file
+        return any(where == path or path in where.parents for path in named)
+
+    evaluation = dataclasses.replace(
+        result.evaluation, findings=[f for f in result.findings if wanted(f.file)]
+    )
+    return CheckResult(result.as_of, result.records, evaluation)
+
+
 def _run_check(args: argparse.Namespace) -> int:
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        sys.stderr.write(f"找不到：{'、'.join(missing)}。请写记录文件或文件夹的路径。\n")
+        return 2
     result = check(args.records, args.as_of, _progress_printer())
+    if args.paths:
+        result = _named_only(result, args.records, args.paths)
+        if args.format == "text":
+            names = "、".join(str(path) for path in args.paths[:3])
+            more = f"等 {len(args.paths)} 个" if len(args.paths) > 3 else ""
+            print(f"只报告 {names}{more} 中的问题（其余记录也一并检查过）。\n")
     if args.format == "json":
         print(report.as_json(result))
     elif args.format == "github":
@@ -194,17 +383,22 @@ def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
     history_cmd.add_argument(
         "--base",
         required=True,
+        metavar="分支或提交",
         help="比较基准，如 origin/main 或合并请求的基准提交；取它与 HEAD 的共同祖先",
     )
     _add_records(history_cmd)
-    history_cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
-    history_cmd.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    _add_report_format(history_cmd)
 
     overdue_cmd = commands.add_parser(
         "overdue", help="列出现在逾期未完成的报送（check 的 *-missing）"
     )
     _add_records(overdue_cmd)
-    overdue_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    overdue_cmd.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="输出格式：markdown 跟踪议题的正文（默认），json 供其他程序读取",
+    )
     overdue_cmd.add_argument(
         "--update-issue",
         action="store_true",
@@ -213,13 +407,23 @@ def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
 
     owners_cmd = commands.add_parser("codeowners", help="根据 org.yaml 生成 CODEOWNERS")
     owners_cmd.add_argument(
-        "--records", type=_records_dir, default=Path("records"), help="记录文件夹（默认 records）"
+        "--records",
+        type=_records_dir,
+        default=Path("records"),
+        metavar="文件夹",
+        help="记录文件夹（默认 records）",
     )
-    owners_cmd.add_argument("--flavor", choices=("github", "gitea"), default="github")
+    owners_cmd.add_argument(
+        "--flavor",
+        choices=("github", "gitea"),
+        default="github",
+        help="代码托管平台：github（默认）或 gitea",
+    )
     owners_cmd.add_argument(
         "--output",
         type=Path,
         default=None,
+        metavar="文件",
         help="默认 .github/CODEOWNERS（gitea：.gitea/CODEOWNERS）",
     )
     owners_cmd.add_argument(
@@ -328,9 +532,10 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
         "或用参数给出（不在终端里运行时缺少必填参数会报错）。",
     )
     _add_records(new_cmd)
-    new_cmd.add_argument("--unit", required=True, help="单位编号，如 kjxy")
+    new_cmd.add_argument("--unit", metavar="编号", required=True, help="单位编号，如 kjxy")
     new_cmd.add_argument(
         "--date",
+        metavar="日期",
         help="学习日期，如 2026-12-15（--audit/--visitor/--rectify 时可写 2026-12-15-2）；--plan 不用",
     )
     mode = new_cmd.add_mutually_exclusive_group()
@@ -342,45 +547,59 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
         "--no-input", action="store_true", help="即使在终端里也不询问，只用参数和默认值"
     )
     session = new_cmd.add_argument_group("新建学习记录（附件1）")
-    session.add_argument("--time", help="学习时间，如 14:30")
-    session.add_argument("--location", help="学习地点（默认同上次）")
-    session.add_argument("--members", type=int, help="中心组人数（默认同上次）")
-    session.add_argument("--present", type=int, help="实到人数（学习结束后才有）")
-    session.add_argument("--host", help="主持人姓名（默认同上次）")
-    session.add_argument("--host-title", help="主持人职务（默认同上次）")
-    session.add_argument("--first-topic", help="第一议题")
-    session.add_argument("--topic", action="append", default=[], help="其他学习内容，可写多次")
+    session.add_argument("--time", metavar="时间", help="学习时间，如 14:30")
+    session.add_argument("--location", metavar="地点", help="学习地点（默认同上次）")
+    session.add_argument("--members", metavar="人数", type=int, help="中心组人数（默认同上次）")
+    session.add_argument("--present", metavar="人数", type=int, help="实到人数（学习结束后才有）")
+    session.add_argument("--host", metavar="姓名", help="主持人姓名（默认同上次）")
+    session.add_argument("--host-title", metavar="职务", help="主持人职务（默认同上次）")
+    session.add_argument("--first-topic", metavar="内容", help="第一议题")
     session.add_argument(
-        "--speaker", action="append", default=[], help="交流研讨：姓名/职务/发言提纲，可写多次"
+        "--topic", metavar="内容", action="append", default=[], help="其他学习内容，可写多次"
     )
-    session.add_argument("--contact", help="联系人（默认同上次）")
-    session.add_argument("--phone", help="联系电话（默认同上次）")
-    session.add_argument("--arranged", type=_date, help="安排表报送日期（默认今天）")
+    session.add_argument(
+        "--speaker",
+        metavar="发言人",
+        action="append",
+        default=[],
+        help="交流研讨：姓名 职务 发言提纲（用空格、/ 或 、 分开），可写多次",
+    )
+    session.add_argument("--contact", metavar="姓名", help="联系人（默认同上次）")
+    session.add_argument("--phone", metavar="电话", help="联系电话（默认同上次）")
+    session.add_argument(
+        "--arranged", metavar="日期", type=_date, help="安排表报送日期（默认今天）"
+    )
     session.add_argument("--not-arranged", action="store_true", help="安排表还没有报送")
     session.add_argument(
         "--expect-audit", action="store_true", help="联系本单位的列席旁听组已确定来列席（计划列席）"
     )
     audit = new_cmd.add_argument_group("--audit：列席旁听记录（附件2）")
-    audit.add_argument("--group", help="列席旁听组编号（默认为联系本单位的组）")
-    audit.add_argument("--organization", help="1.组织领导的主要情况")
-    audit.add_argument("--content", help="2.学习内容的主要情况")
-    audit.add_argument("--method", help="3.学习方式的主要情况")
-    audit.add_argument("--effect", help="4.学习效果的主要情况")
-    audit.add_argument("--problems", help="问题和建议")
+    audit.add_argument("--group", metavar="组号", help="列席旁听组编号（默认为联系本单位的组）")
+    audit.add_argument("--organization", metavar="情况", help="1.组织领导的主要情况")
+    audit.add_argument("--content", metavar="情况", help="2.学习内容的主要情况")
+    audit.add_argument("--method", metavar="情况", help="3.学习方式的主要情况")
+    audit.add_argument("--effect", metavar="情况", help="4.学习效果的主要情况")
+    audit.add_argument("--problems", metavar="问题和建议", help="问题和建议")
     audit.add_argument(
         "--filed",
+        metavar="日期",
         type=_date,
         help="记录表送交党委宣传部的日期（--rectify：整改情况的报送日期；--plan：计划的报送日期）",
     )
     visitor = new_cmd.add_argument_group("--visitor：其他单位列席人员")
-    visitor.add_argument("--visitor-unit", help="列席人所在单位编号")
-    visitor.add_argument("--name", help="列席人姓名（只写 --role 时按 org.yaml 补全）")
+    visitor.add_argument("--visitor-unit", metavar="编号", help="列席人所在单位编号")
+    visitor.add_argument(
+        "--name", metavar="姓名", help="列席人姓名（只写 --role 时按 org.yaml 补全）"
+    )
     visitor.add_argument("--role", choices=("书记", "副书记"), help="书记 或 副书记")
-    visitor.add_argument("--report-filed", type=_date, help="列席情况书面报党委宣传部的日期")
+    visitor.add_argument(
+        "--report-filed", metavar="日期", type=_date, help="列席情况书面报党委宣传部的日期"
+    )
     plan = new_cmd.add_argument_group("--plan：年度学习计划")
-    plan.add_argument("--year", type=int, help="计划年度，如 2027")
+    plan.add_argument("--year", metavar="年度", type=int, help="计划年度，如 2027")
     plan.add_argument(
         "--month-topic",
+        metavar="月份=题目",
         action="append",
         default=[],
         help="某月计划学习内容：月份=题目，如 2027-03=传达学习全国两会精神，可写多次",
@@ -388,6 +607,7 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     rectify = new_cmd.add_argument_group("--rectify：整改情况")
     rectify.add_argument(
         "--measures",
+        metavar="措施",
         help="整改措施及成效（--filed 写整改情况报党委宣传部的日期，--group 指定旁听组）",
     )
 
@@ -399,6 +619,7 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
         "--out",
         type=Path,
         default=Path("."),
+        metavar="文件夹",
         help="输出文件夹，文件写在其中的 exports/ 下（默认当前文件夹，即 exports/；不能是生成的站点）",
     )
 

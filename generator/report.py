@@ -66,9 +66,8 @@ def as_text(result: Result) -> str:
             where = (
                 f"第 {finding.line} 行" if finding.line else "整个文件" if file else _scope(finding)
             )
-            lines.append(
-                f"  {where}  [{finding.severity.chinese}] {RULE_TITLES[finding.rule]}（{finding.rule}）"
-            )
+            # no rule id: the reader is a liaison (ids stay in JSON and annotations)
+            lines.append(f"  {where}  [{finding.severity.chinese}] {RULE_TITLES[finding.rule]}")
             lines.append(f"      {finding.message}")
         lines.append("")
     lines.append(_summary_line(result))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +26,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # `python -m generator` from anywhere
         capture_output=True,
         text=True,
         check=False,
@@ -124,3 +128,150 @@ def test_missing_org_skips_org_checks_but_reports_it(tmp_path: Path) -> None:
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["file"]) for f in findings] == [("schema", "records/org.yaml")]
     assert result.returncode == 1
+
+
+# ---------------------------------------------------------------- check FILE…
+
+
+@pytest.fixture
+def two_problems(tmp_path: Path) -> Path:
+    """A schema error in kjxy, and an xxgc session repeating the year_seq of an earlier one."""
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLES, records)
+    broken = records / "sessions" / "kjxy" / "2026-10-12.yaml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("location:", "loction:", 1), encoding="utf-8"
+    )
+    repeat = records / "sessions" / "xxgc" / "2026-11-05.yaml"
+    repeat.write_text(
+        repeat.read_text(encoding="utf-8").replace("year_seq: 7", "year_seq: 6"), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_check_reports_only_on_the_named_files_but_judges_them_all(two_problems: Path) -> None:
+    """What pre-commit passes: the files of the commit. A repeated year_seq needs the
+    other files to be seen; a broken file that was not named is not reported."""
+    named = "records/sessions/xxgc/2026-11-05.yaml"
+    done = run("check", "--as-of", "2026-11-29", "--format", "json", named, cwd=two_problems)
+    findings = json.loads(done.stdout)["findings"]
+    assert {(f["rule"], f["file"]) for f in findings} == {
+        ("duplicate-seq", named),
+        ("audit-record-missing", named),
+    }
+    assert done.returncode == 1  # the duplicate-seq error is in the named file
+    # a folder names every file under it; the exit status is that of what is reported
+    done = run("check", "--as-of", "2026-11-29", "--format", "json", "records/sessions/glxy/",
+               cwd=two_problems)  # fmt: skip
+    findings = json.loads(done.stdout)["findings"]
+    assert findings and {f["file"].split("/")[2] for f in findings} == {"glxy"}
+    assert done.returncode == 0, "the errors of kjxy and xxgc were not named"
+    # text: says that only the named files are reported, and no period finding creeps in
+    done = run("check", "--as-of", "2026-11-29", "records/sessions/kjxy", cwd=two_problems)
+    assert done.returncode == 1
+    assert "只报告 records/sessions/kjxy 中的问题" in done.stdout
+    assert "loction" in done.stdout and "xxgc" not in done.stdout
+    assert "按单位、学期统计" not in done.stdout
+    # without names, everything
+    assert "xxgc" in run("check", "--as-of", "2026-11-29", cwd=two_problems).stdout
+
+
+def test_check_paths_are_relative_to_where_it_runs(two_problems: Path) -> None:
+    records = two_problems / "records"
+    named = str(records / "sessions" / "kjxy" / "2026-10-12.yaml")
+    done = run("check", "--records", str(records), "--as-of", "2026-11-29", "--format", "json",
+               named, cwd=ROOT)  # fmt: skip
+    assert {f["rule"] for f in json.loads(done.stdout)["findings"]} == {"schema"}
+
+
+def test_check_refuses_a_path_that_does_not_exist(tmp_path: Path) -> None:
+    done = run("check", "records/sessions/kjxy/2099-01-01.yaml")
+    assert done.returncode == 2
+    assert "找不到" in done.stderr and "2099-01-01.yaml" in done.stderr
+
+
+def test_the_pre_commit_hook_passes_the_file_names() -> None:
+    from generator.yamlio import parse
+
+    hooks = parse((ROOT / ".pre-commit-hooks.yaml").read_bytes()).data
+    hook = next(h for h in hooks if h["id"] == "zxz-check")
+    assert hook["pass_filenames"] is True and hook["entry"] == "python -m generator check"
+
+
+# ---------------------------------------------------------------- argparse in Chinese
+
+
+def _parsers(parser=None):
+    """The main parser and every sub-command's."""
+    from generator.cli import build_parser
+
+    parser = parser or build_parser()
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+@pytest.mark.parametrize(
+    "command", ["check", "build", "serve", "history", "overdue", "codeowners", "new", "export"]
+)
+def test_help_is_in_chinese(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in ([command, "--help"], ["--help"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 0
+        text = capsys.readouterr().out
+        assert text.startswith("用法：python -m generator")
+        assert "\n选项：\n" in text and "显示帮助并退出" in text
+        for english in ("usage:", "options:", "show this help", "positional arguments"):
+            assert english not in text
+        # no upper-case placeholders such as RECORDS or AS_OF
+        assert not re.search(r"--[a-z-]+ [A-Z_]{2,}", text), text
+
+
+def test_every_flag_has_help_text() -> None:
+    for parser in _parsers():
+        for action in parser._actions:
+            assert action.help and action.help.strip(), (parser.prog, action.option_strings)
+            assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", action.help), action.help
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--format", "xml"], "参数 --format：「xml」不是可选的值（可选：text, json, github）"),
+        (["check", "--bogus"], "不认识的参数：--bogus"),
+        (["new", "--unit", "kjxy"], "缺少必填参数：--date"),
+        (["new", "--unit", "kjxy", "--date", "2026-12-01", "--members", "十五"],
+         "参数 --members：「十五」不是整数"),
+        (["new", "--unit", "kjxy", "--date", "2026-12-01", "--audit", "--visitor"],
+         "参数 --visitor：不能与 --audit 同时使用"),
+        (["history"], "缺少必填参数：--base"),
+        ([], "缺少必填参数：命令"),
+    ],
+)  # fmt: skip
+def test_argument_errors_are_in_chinese(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert err.startswith("用法：")
+    for english in ("usage", "argument", "invalid", "required", "error:"):
+        assert english not in err
+
+
+def test_the_text_report_shows_no_rule_ids(broken_records: Path) -> None:
+    """Liaisons read the text report: Chinese titles only. Tools read the ids (JSON, GitHub)."""
+    done = run("check", "--records", str(broken_records), "--as-of", "2026-11-29")
+    headings = [line for line in done.stdout.splitlines() if "[错误]" in line or "[警告]" in line]
+    assert len(headings) >= 5
+    assert "[错误] 字段内容不符合要求" in done.stdout
+    for line in headings:
+        assert not re.search(r"[a-z]+-[a-z]+|（schema）", line), line
+    github = run("check", "--records", str(broken_records), "--as-of", "2026-11-29",
+                 "--format", "github")  # fmt: skip
+    assert "(schema)" in github.stdout and "(attendance-low)" in github.stdout

@@ -255,9 +255,16 @@ def _is_yes(value: str) -> bool:
     return value.strip().lower() in YES
 
 
+# Between name, title and outline: a slash (half or full width), 、 or spaces, as a
+# Chinese input method types them; the outline keeps any further separators.
+SPEAKER_SEPARATOR = re.compile(r"\s*[/／、]\s*|\s+")
+SPEAKER_FORMAT = "姓名 职务 发言提纲，中间用空格、/ 或 、 分开，如：王立新 院长 结合学院实际谈体会"
+LONGEST_NAME = 5  # longer without any separator: most likely 姓名职务… typed together
+
+
 def split_speaker(value: str) -> tuple[str, str | None, str | None]:
-    """「姓名/职务/发言提纲」: a full-width ／ works too; the outline may contain more slashes."""
-    parts = [p.strip() for p in re.split("[/／]", value.strip(), maxsplit=2)]
+    """「姓名 职务 发言提纲」, 「姓名/职务/发言提纲」 or 「姓名、职务、发言提纲」."""
+    parts = [p.strip() for p in SPEAKER_SEPARATOR.split(value.strip(), maxsplit=2)]
     name = parts[0]
     title = parts[1] if len(parts) > 1 and parts[1] else None
     outline = parts[2] if len(parts) > 2 and parts[2] else None
@@ -267,8 +274,11 @@ def split_speaker(value: str) -> tuple[str, str | None, str | None]:
 def check_speaker(value: str) -> str | None:
     if not value.strip():
         return None
-    if not split_speaker(value)[0]:
-        return "请按「姓名/职务/发言提纲」输入，如：王立新/院长/结合学院实际谈体会。"
+    name, title, outline = split_speaker(value)
+    if not name:
+        return f"请按「{SPEAKER_FORMAT}」输入。"
+    if title is None and outline is None and "·" not in name and len(name) > LONGEST_NAME:
+        return f"「{name}」不像一个姓名。请按「{SPEAKER_FORMAT}」输入。"
     return check_text("发言人")(value)
 
 
@@ -289,7 +299,7 @@ class SessionAnswers:
     host_title: str | None = None
     first_topic: str | None = None
     topics: list[str] = field(default_factory=list)
-    speakers: list[str] = field(default_factory=list)  # 姓名/职务/发言提纲
+    speakers: list[str] = field(default_factory=list)  # 姓名 职务 发言提纲
     contact_name: str | None = None
     contact_phone: str | None = None
     arranged: dt.date | None = None
@@ -460,7 +470,9 @@ def complete_session(
     if ask is not None and not answers.speakers:
         while True:
             speaker = ask(
-                "交流研讨人员：姓名/职务/发言提纲（每次输入一人，直接回车结束）", "", check_speaker
+                "交流研讨人员：姓名 职务 发言提纲（用空格、/ 或 、 分开；每次输入一人，直接回车结束）",
+                "",
+                check_speaker,
             )
             if not speaker.strip():
                 break

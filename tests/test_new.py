@@ -445,3 +445,47 @@ def test_assistant_data_has_no_phone_numbers() -> None:
     assert kjxy["next_year_seq"]["2026"] == 9 and kjxy["group"] == "g1"
     assert kjxy["last"]["contact"] == {"name": "刘佳"}
     assert "8562101" not in repr(data)
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("李强 院长 谈体会", ("李强", "院长", "谈体会")),
+        ("李强　院长　谈体会", ("李强", "院长", "谈体会")),  # the ideographic space of an IME
+        ("李强/院长/谈体会", ("李强", "院长", "谈体会")),
+        ("李强／院长／谈体会", ("李强", "院长", "谈体会")),
+        ("李强、院长、谈体会", ("李强", "院长", "谈体会")),
+        ("李强 / 院长 / 结合实际 谈“一岗双责”/体会", ("李强", "院长", "结合实际 谈“一岗双责”/体会")),
+        ("李强//谈体会", ("李强", None, "谈体会")),
+        ("李强", ("李强", None, None)),
+        ("阿依古丽·买买提 副院长", ("阿依古丽·买买提", "副院长", None)),
+    ],
+)  # fmt: skip
+def test_a_speaker_is_split_at_spaces_slashes_and_enumeration_commas(
+    typed: str, parts: tuple
+) -> None:
+    assert new.split_speaker(typed) == parts
+    assert new.check_speaker(typed) is None
+
+
+def test_a_speaker_typed_without_separators_is_asked_again() -> None:
+    problem = new.check_speaker("李强院长谈体会")
+    assert problem and "空格" in problem and "/" in problem and "、" in problem
+
+
+def test_speaker_flags_with_spaces_and_commas_become_three_fields(records: Path) -> None:
+    result = run(
+        records,
+        "--unit", "kjxy", "--date", "2026-12-15", "--time", "14:30", "--first-topic", "学习",
+        "--speaker", "李强 院长 谈体会", "--speaker", "王立新、副院长、结合学院实际谈体会",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = parse((records / "sessions" / "kjxy" / "2026-12-15.yaml").read_bytes()).data
+    assert data["speakers"] == [
+        {"name": "李强", "title": "院长", "outline": "谈体会"},
+        {"name": "王立新", "title": "副院长", "outline": "结合学院实际谈体会"},
+    ]
+    refused = run(records, "--unit", "kjxy", "--date", "2026-12-16", "--time", "14:30",
+                  "--first-topic", "学习", "--speaker", "李强院长谈体会")  # fmt: skip
+    assert refused.returncode == 2 and "不像一个姓名" in refused.stderr
+    assert not (records / "sessions" / "kjxy" / "2026-12-16.yaml").exists()

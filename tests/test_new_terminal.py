@@ -116,6 +116,8 @@ def test_new_session_asks_in_chinese_with_defaults_and_writes_a_valid_file(recor
         terminal.answer("其他学习内容", "学习二十届四中全会精神")
         terminal.answer("其他学习内容", "")
         terminal.answer("交流研讨人员", "王立新/院长/结合学院实际谈体会")
+        terminal.answer("交流研讨人员", "李强院长谈体会")  # typed together: asked again
+        terminal.answer("交流研讨人员", "李强 院长 谈体会")  # spaces, as an IME types them
         terminal.answer("交流研讨人员", "")
         terminal.answer("联系人", "")
         terminal.answer("联系电话", "")
@@ -133,8 +135,10 @@ def test_new_session_asks_in_chinese_with_defaults_and_writes_a_valid_file(recor
     assert data["members"] == 15 and data["location"] == "会计学院楼301会议室"
     assert data["topics"][0] == {"title": "学习习近平总书记关于教育的重要论述", "first_topic": True}
     assert data["speakers"] == [
-        {"name": "王立新", "title": "院长", "outline": "结合学院实际谈体会"}
+        {"name": "王立新", "title": "院长", "outline": "结合学院实际谈体会"},
+        {"name": "李强", "title": "院长", "outline": "谈体会"},
     ]
+    assert "「李强院长谈体会」不像一个姓名" in terminal.text
     assert data["filed"] == {"arrangement": AS_OF}
     assert data["audits"] == [{"group": "g1"}]
     findings = check(records, dt.date(2026, 11, 29)).findings

@@ -240,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="显示完整电话号码（仅限校内网部署；默认按 mkdocs.yml 的 extra.show_phone，即打码）",
     )
+    build_cmd.add_argument(
+        "--site-url",
+        default=None,
+        metavar="网址",
+        help="站点发布后的地址，如 https://xcb.example.edu.cn/zxz/；日历订阅中的每次学习"
+        "据此链接到它的页面（默认按 mkdocs.yml 的 site_url）",
+    )
 
     serve_cmd = commands.add_parser("serve", help="在本机预览已生成的站点")
     serve_cmd.add_argument(
@@ -332,6 +339,8 @@ def _run_build(args: argparse.Namespace) -> int:
             args.build_dir,
             show_phone=args.show_phone,
             progress=_site_progress(),
+            now=dt.datetime.now(dt.UTC),
+            site_url=args.site_url,
         )
     except RecordErrors as err:
         sys.stderr.write(f"{err}\n")

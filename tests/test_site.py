@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,10 @@ from support import HOSTILE, MOBILE, Page, external_references, hostile_session,
 from generator.cli import main
 from generator.pipeline import check
 from generator.privacy import find_mobiles, mask_mobiles, mask_phone
+from generator.rules import Status
 from generator.site import RecordErrors, SiteError, generate
+from generator.site.render import Options, for_officers, render_pages
+from generator.site.view import build_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "records"
@@ -108,17 +112,72 @@ def test_home_page_lists_the_overdue_filing_and_the_heat_map(sample_site):
         if tag == "td" and "zxz-heat-" in (attrs.get("class") or "")
     ]
     assert len(heat) == 12 * 5  # 12 units × Sep–Jan
-    classes = {attrs["class"] for attrs in heat}
+    classes = {c for attrs in heat for c in attrs["class"].split()}
     assert {
-        "zxz-heat-on-time",
-        "zxz-heat-missing",
-        "zxz-heat-pending",
+        "zxz-heat-studied",
+        "zxz-heat-planned",
         "zxz-heat-exempt",
+        "zxz-heat-paper-missing",
     } <= classes
-    for label in ("按时", "迟报", "缺失", "未到期", "免除"):
-        assert label in text
-    # 12 December sessions are within 30 days of 2026-11-29
-    assert "次学习在未来 30 天" in text
+    for label in ("已学习", "未学习", "计划", "未到期", "免除", "缺材料", "迟报"):
+        assert label in text  # the cells and the legend
+
+
+def _heat_cell(html: str, unit_name: str, month: str) -> str:
+    """The HTML of one cell of the home page's heat map."""
+    row = html[html.index(f">{unit_name}</a></th>") :]
+    row = row[: row.index("</tr>")]
+    start = row.index(f'data-month="{month}"')
+    return row[row.rindex("<td", 0, start) : row.index("</td>", start)]
+
+
+def test_a_month_studied_with_paperwork_missing_is_studied_on_home_and_stats(sample_site):
+    """xxgc held its November session; only g1's 记录表 is overdue. Home says 已学习 with a
+    缺材料 mark of its own colour, never the red 未学习, and 督查统计 says the same months."""
+    site, _ = sample_site
+    home = (site / "index.html").read_text(encoding="utf-8")
+    cell = _heat_cell(home, "信息工程学院党委", "11月")
+    assert 'class="zxz-heat-studied zxz-heat-paper-missing"' in cell
+    assert "已学习" in cell and "缺材料" in cell and "未学习" not in cell
+    legend = home[home.index('class="zxz-legend"') :]
+    assert "底色表示当月是否开展了中心组学习" in legend and "缺材料（有材料逾期未报）" in legend
+    # the colours differ: studied, unstudied and the paperwork mark
+    css = (site / "stylesheets" / "site.css").read_text(encoding="utf-8")
+    colours = {
+        name: re.search(rf"\.{name}[^{{]*\{{[^}}]*background: (#[0-9a-f]+)", css).group(1)
+        for name in ("zxz-heat-studied", "zxz-heat-unstudied", "zxz-heat-paper-missing")
+    }
+    assert len(set(colours.values())) == 3, colours
+    stats = (site / "stats" / "2026-2027-1.html").read_text(encoding="utf-8")
+    row = stats[stats.index(">信息工程学院党委</a>") :]
+    row = row[: row.index("</tr>")]
+    assert "3/3 个月" in row  # September, October and November (already met) studied
+
+
+def test_the_heat_map_and_the_monthly_quota_agree_month_by_month():
+    result = check(SAMPLE, dt.date.fromisoformat(AS_OF))
+    data = build_data(result)
+    checked = 0
+    for semester in data.semesters:
+        quotas = {
+            (q.unit, q.month): q
+            for q in data.quotas_for(semester)
+            if q.rule == "monthly-study-missing" and q.status is not Status.PENDING
+        }
+        _, table = data.heat_map(semester)
+        for row in table:
+            for cell in row:
+                quota = quotas.get((cell.unit.id, cell.month))
+                if quota is None:
+                    continue
+                checked += 1
+                assert (cell.study == "studied") == (quota.status is Status.ON_TIME), cell
+                assert (cell.study == "unstudied") == (quota.status is Status.MISSING), cell
+        if semester.id == "2025-2026-2":  # hqzs held nothing in May; ysxy a 党政联席会 in June
+            studies = {(c.unit.id, c.month): c.study for row in table for c in row}
+            assert studies[("hqzs", "2026-05")] == "unstudied"
+            assert studies[("ysxy", "2026-06")] == "unstudied"
+    assert checked > 50
 
 
 def test_record_pages_are_not_in_the_navigation(sample_site):
@@ -202,7 +261,13 @@ def test_stats_page_has_a_unit_row_per_unit_and_findings_by_rule(sample_site):
         "monthly-study-missing",
         "group-audit-missing",
     ):
-        assert f"（{rule}）" in text
+        # the id only as a small label, never in a heading
+        assert ("code", "rule-id") in [(t, a.get("class")) for t, a in page.tags]
+        assert rule in text and f"（{rule}）" not in text
+    html = (site / "stats" / "2025-2026-2.html").read_text(encoding="utf-8")
+    for heading in re.findall(r"<h3[^>]*>(.*?)</h3>", html):
+        assert not re.search(r"[a-z]+-[a-z]+", heading), heading
+    assert '<code class="rule-id" title="规则编号">arrangement-late</code>' in html
     assert text.count("直属党支部") >= 2
     assert "未完成（0次）" in text  # g3 never sat in on tsgzs
 
@@ -677,3 +742,109 @@ def test_unit_and_group_pages_do_not_grow_with_the_history(tmp_path):
         assert history.count("](../../sessions/u00/") >= held  # every session
     for page in ("units/u00.md", "groups/g1.md"):
         assert sizes[1000][page] < sizes[250][page] + 2000, (page, sizes)
+
+
+# ---------------------------------------------------------------- words for officers
+
+HAND_WRITTEN = ("guide.html", "rules.html", "assistant.html", "404.html")
+# (a rule id such as arrangement-late, on its small label, is not a YAML key)
+YAML_WORDS = re.compile(r"(?<!-)\b(?:findings|problems|first_topic|present|year_seq|report_filed|"
+                        r"post_copy|arrangement|filed)\b(?!-)|[a-z_]+: ")  # fmt: skip
+
+
+def test_generated_pages_show_chinese_dates_and_no_yaml_keys(sample_site):
+    """Officers read the site: dates as 2026年11月8日 (not 「2026-11-08送交」), and the
+    checker's how-to-write-a-key advice (「（findings）」) stays in the pull request."""
+    site, _ = sample_site
+    checked = 0
+    for path in site.rglob("*.html"):
+        relative = path.relative_to(site).as_posix()
+        if relative in HAND_WRITTEN or relative.startswith(("assistant/", "search/")):
+            continue
+        text = Page.of(path).visible
+        text = re.sub(r"\S*/\S+\.(?:yaml|docx|xlsx|ics)", "", text)  # file paths stay paths
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), relative
+        assert not YAML_WORDS.search(text), (relative, YAML_WORDS.search(text).group(0))
+        checked += 1
+    assert checked > 100
+    # the planted overdue record: its finding reads as the department would say it
+    page = Page.of(site / "sessions" / "xxgc" / "2026-11-05.html").visible
+    assert "最晚应在2026年11月8日送交党委宣传部，至今没有报送" in page
+    assert "主要情况、问题和建议和报送日期" in page
+
+
+def test_every_warning_message_reads_for_officers():
+    """Every warning rule, from the rule cases: no YAML key, no ISO date, nothing glued."""
+    seen: dict[str, str] = {}
+    for records in sorted((ROOT / "tests" / "cases").glob("*/*/records")):
+        for finding in check(records, dt.date(2026, 11, 29)).findings:
+            if finding.severity.label == "warning":
+                seen.setdefault(finding.rule, finding.message)
+    assert len(seen) >= 15
+    for rule, message in seen.items():
+        shown = for_officers(message)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", shown), (rule, shown)
+        assert not YAML_WORDS.search(shown.replace("org.yaml", "")), (rule, shown)
+        assert shown.endswith(("。", "）")), (rule, shown)
+    assert for_officers("报送表 2026-04-08 才报送，应在学习前 2 天（最晚 2026-04-07）报送。") == (
+        "报送表2026年4月8日才报送，应在学习前 2 天（最晚2026年4月7日）报送。"
+    )
+    assert for_officers("与 records/sessions/a/2026-10-15.yaml 重复") == (
+        "与 records/sessions/a/2026-10-15.yaml 重复"  # a path keeps its date
+    )
+
+
+# ---------------------------------------------------------------- today
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("now", "held"),
+    [
+        (dt.datetime(2026, 12, 2, 7, 40, tzinfo=SHANGHAI), False),  # that morning
+        (dt.datetime(2026, 12, 2, 14, 59, tzinfo=SHANGHAI), False),
+        (dt.datetime(2026, 12, 2, 15, 0, tzinfo=SHANGHAI), True),  # it has begun
+        (dt.datetime(2026, 12, 1, 23, 40, tzinfo=dt.UTC), False),  # 07:40 on the 2nd in Lanzhou
+        (dt.datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), True),  # built later for that day
+        (dt.datetime(2026, 12, 1, 16, 0, tzinfo=SHANGHAI), False),  # built the day before
+        (None, True),  # no clock: as the checker counts, the whole day
+    ],
+)
+def test_a_session_today_is_held_only_once_it_has_begun(now, held):
+    """jgdw meets on 2026-12-02 at 15:00. A build that morning shows it as 今天 and planned."""
+    result = check(SAMPLE, dt.date(2026, 12, 2))
+    data = build_data(result, now)
+    view = data.by_path["records/sessions/jgdw/2026-12-02.yaml"]
+    assert view.today and view.held is held
+    pages = render_pages(data, Options())
+    session = pages["sessions/jgdw/2026-12-02.md"]
+    home = pages["index.md"]
+    if held:
+        assert "今天 15:00" not in session and "报送按时" in session
+        assert "今天" not in home.split("## 未来 30 天的学习")[1].split("##")[0]
+    else:
+        assert "今天 15:00" in session and "报送按时" not in session
+        assert 'class="zxz-st zxz-st-planned">今天 15:00<' in session
+        upcoming = home.split("## 未来 30 天的学习")[1].split("##")[0]
+        assert ">今天</a>" in upcoming and "机关党委" in upcoming
+        row = _heat_cell(home, "机关党委", "12月")
+        assert "zxz-heat-planned" in row  # December is not yet studied
+
+
+def test_the_build_command_passes_its_clock(tmp_path, monkeypatch):
+    """`build` decides with the wall clock; generate() called without one counts the day."""
+    seen = []
+    import generator.site.build as site_build
+
+    real = site_build.build_data
+
+    def spy(result, now=None):
+        seen.append(now)
+        return real(result, now)
+
+    monkeypatch.setattr(site_build, "build_data", spy)
+    code, _, _ = run_build(SAMPLE, tmp_path)
+    assert code == 0 and seen and isinstance(seen[0], dt.datetime) and seen[0].tzinfo
+    assert abs((dt.datetime.now(dt.UTC) - seen[0]).total_seconds()) < 600

@@ -7,6 +7,7 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -70,9 +71,15 @@ def test_home_page_renders(watched, site_url):
     tabs = page.inner_text(".md-tabs")
     for tab in ("首页", "学习安排", "督查统计", "单位", "列席旁听组", "规则说明", "填报指南"):
         assert tab in tabs
-    # the heat map's colours really are applied: a missing cell is red
-    red = page.eval_on_selector("td.zxz-heat-missing", "e => getComputedStyle(e).backgroundColor")
-    assert red == "rgb(211, 47, 47)"
+    # the heat map's colours really are applied: xxgc studied in November (green) and its
+    # missing 记录表 is an orange mark of its own, not the red of a month without study
+    cell = "td.zxz-heat-studied.zxz-heat-paper-missing"
+    green = page.eval_on_selector(cell, "e => getComputedStyle(e).backgroundColor")
+    orange = page.eval_on_selector(
+        f"{cell} .zxz-heat-paper", "e => getComputedStyle(e).backgroundColor"
+    )
+    assert green == "rgb(46, 125, 50)" and orange == "rgb(239, 108, 0)"
+    assert page.locator(f"{cell} span").all_inner_texts() == ["已学习", "缺材料"]
     assert watched.errors == []
 
 
@@ -100,6 +107,8 @@ def test_a_record_page_prints_as_the_form_alone(watched, site_url):
     page = watched.page
     page.goto(f"{site_url}/sessions/kjxy/2026-10-12.html", wait_until="networkidle")
     assert page.locator(".md-header").is_visible()
+    note = page.locator(".zxz-print-note")
+    assert note.is_visible() and "python -m generator export" in note.inner_text()
     page.emulate_media(media="print")
     for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"):
         assert page.locator(chrome).first.is_hidden(), chrome
@@ -109,6 +118,9 @@ def test_a_record_page_prints_as_the_form_alone(watched, site_url):
     assert form.is_visible()
     text = form.inner_text()
     assert "基层党委（党总支）理论学习中心组学习安排表" in text and "党组织名称（盖章）" in text
+    # the note on the office's copy is for the screen; the record's path is not printed
+    assert page.locator(".zxz-print-note").is_hidden()
+    assert "records/" not in page.locator("body").inner_text()
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     # the audit record (附件2) also fits one A4 page, with its signature lines
@@ -174,6 +186,97 @@ def test_tables_sort_when_a_header_is_clicked(watched, site_url):
     assert ascending[0].startswith("2026年3月")
 
 
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = """() => {
+  const page = document.scrollingElement;
+  const unseen = [];
+  for (const e of document.querySelectorAll("article *")) {
+    if (e.scrollWidth <= e.clientWidth + 1 || e.closest(".zxz-scrollable")) continue;
+    const style = getComputedStyle(e);
+    if (style.display === "inline") continue;  // inline boxes have no scroll width of their own
+    unseen.push(`${e.tagName}.${e.className} ${style.overflowX} ${e.scrollWidth}>${e.clientWidth}`);
+  }
+  const hints = [...document.querySelectorAll(".zxz-scrollable")].map(box => {
+    const hint = box.previousElementSibling;
+    return !!hint && hint.classList.contains("zxz-scroll-hint") && !hint.hidden
+      && hint.getBoundingClientRect().height > 0;
+  });
+  return {page: [page.scrollWidth, page.clientWidth], unseen, hints};
+}"""
+
+
+def test_the_home_page_fits_a_phone(watched, site_url):
+    """At 390 px the month grid and the overdue list stack into cards: every month of every
+    unit is on screen, and nothing runs off to the side unseen."""
+    page = watched.page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site_url}/index.html", wait_until="networkidle")
+    page.wait_for_timeout(400)
+    found = page.evaluate(OVERFLOW)
+    assert found["page"][0] <= found["page"][1], found
+    assert found["unseen"] == [] and all(found["hints"]), found
+    cells = page.locator("td[class*=zxz-heat-]")
+    assert cells.count() == 12 * 5
+    for box in (cells.nth(i).bounding_box() for i in range(cells.count())):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    november = page.locator("td.zxz-heat-paper-missing")
+    assert "缺材料" in november.inner_text()
+    month = november.evaluate("e => getComputedStyle(e, '::before').content")
+    assert month == '"11月"'  # the month heads each cell once the header row is gone
+    row = page.locator("#overdue ~ table.zxz-stack tbody tr").first
+    assert row.is_visible()
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    labels = row.locator("td").evaluate_all(
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)"
+    )  # each cell says what it is, as on a card
+    assert labels == [f'"{label}："' for label in ("单位", "学习日期", "待报材料", "应报日期",
+                                                  "已逾期", "由谁报送")]  # fmt: skip
+
+
+def test_a_wide_table_on_a_phone_says_it_scrolls(watched, site_url):
+    page = watched.page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site_url}/stats/2025-2026-2.html", wait_until="networkidle")
+    page.wait_for_timeout(400)
+    found = page.evaluate(OVERFLOW)
+    assert found["page"][0] <= found["page"][1]
+    assert found["unseen"] == [] and found["hints"] and all(found["hints"]), found
+    assert "左右滑动" in page.locator(".zxz-scroll-hint").first.inner_text()
+    page.set_viewport_size({"width": 1400, "height": 900})  # wide enough: no hint
+    page.wait_for_timeout(300)
+    assert page.locator(".zxz-scroll-hint:visible").count() == 0
+
+
+def test_searching_a_leaders_name_lists_that_leaders_records_first(watched, site_url):
+    """孙明德 leads g1: jieba knows the name from org.yaml (one word, not 孙 + 明德), so the
+    results are his group's pages, and their text carries no zero-width spaces."""
+    page = watched.page
+    page.goto(f"{site_url}/index.html", wait_until="networkidle")
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "孙明德")
+    page.keyboard.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.wait_for_timeout(800)
+    items = page.locator(".md-search-result__item")
+    texts = items.all_inner_texts()
+    assert texts and all("孙明德" in text for text in texts[:5]), texts[:5]
+    assert "\u200b" not in page.locator(".md-search-result").inner_text()
+    html = page.locator(".md-search-result").evaluate("e => e.textContent")
+    assert "\u200b" not in html
+    # every hit is a page with the whole name on it, none with 孙 alone (孙雅琴 speaks at xxgc)
+    index = page.request.get(f"{site_url}/search/search_index.json").json()
+    named = {
+        doc["location"].split("#")[0]
+        for doc in index["docs"]
+        if "孙明德" in doc["text"].replace("\u200b", "") + doc["title"]
+    }
+    assert "孙\u200b明德" not in json.dumps(index, ensure_ascii=False)
+    meta = page.inner_text(".md-search-result__meta")
+    count = int(re.search(r"\d+", meta).group(0))
+    assert 0 < count <= len(named), (meta, len(named))
+
+
 SCREENSHOTS = ROOT / "docs" / "images"
 
 
@@ -196,6 +299,8 @@ def test_screenshots(browser, sample_url, tmp_path):
     out = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     shots = [
         ("home.png", "index.html", "screen", {"width": 1400, "height": 900}),
+        ("home-phone.png", "index.html", "phone", PHONE),
+        ("home-phone-map.png", "index.html#各单位每月情况", "phone", PHONE),
         ("record.png", "sessions/kjxy/2026-10-12.html", "screen", {"width": 1400, "height": 900}),
         ("print.png", "sessions/kjxy/2026-10-12.html", "print", {"width": 794, "height": 1123}),
         (
@@ -208,10 +313,11 @@ def test_screenshots(browser, sample_url, tmp_path):
     for name, path, media, viewport in shots:
         watched = Watched(browser, viewport=viewport, device_scale_factor=1)
         try:
-            watched.page.emulate_media(media=media)
+            watched.page.emulate_media(media="print" if media == "print" else "screen")
             watched.page.goto(f"{sample_url}/{path}", wait_until="networkidle")
             if media == "print":  # a screenshot has no @page margins: show the sheet's
                 watched.page.add_style_tag(content="body { padding: 16mm 15mm; }")
+            watched.page.wait_for_timeout(300)
             watched.page.screenshot(path=str(out / name), full_page=media == "screen")
             assert watched.outside == [] and watched.errors == []
         finally:

@@ -38,7 +38,7 @@
   }
 
   function setup() {
-    var tables = document.querySelectorAll(".md-typeset table:not([class])");
+    var tables = document.querySelectorAll(".md-typeset table:not([class]), .md-typeset table.zxz-sortable");
     Array.prototype.forEach.call(tables, function (table) {
       if (!table.tHead || !table.tBodies[0] || table.tBodies[0].rows.length < 2) return;
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {

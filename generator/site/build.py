@@ -6,6 +6,7 @@ Nothing here prints: progress goes to a callback, problems are raised as
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import shutil
@@ -22,6 +23,8 @@ from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
 from generator.site.render import Options, nav, render_pages
+from generator.site.search import FILE as SEARCH_DICTIONARY
+from generator.site.search import search_settings, write_dictionary
 from generator.site.view import SiteData, build_data
 from generator.sitedir import (
     BUILD_HEADER,
@@ -122,11 +125,15 @@ def generate(
     show_phone: bool | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    now: dt.datetime | None = None,
+    site_url: str | None = None,
 ) -> int:
     """Write the build folder: hand-written docs/ copied, generated pages beside them,
     the exports they link (docs/exports/, phone numbers masked unless show_phone), and
     a mkdocs.yml of its own (docs_dir: docs, nav for the overview pages only).
-    Returns the number of generated pages; `timings` gets the seconds of "exports"."""
+    Returns the number of generated pages; `timings` gets the seconds of "exports".
+    `now` (the build's clock) decides whether today's sessions have begun; `site_url`
+    overrides mkdocs.yml's (the calendars link their events to the pages with it)."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:
         raise RecordErrors(errors)
@@ -135,9 +142,13 @@ def generate(
     except UnsafeFolder as err:
         raise SiteError(str(err)) from err
     settings = load_settings(config)
+    if site_url:
+        if not site_url.startswith(("http://", "https://")):
+            raise SiteError(f"站点地址「{site_url}」应以 https:// 开头。")
+        settings = {**settings, "site_url": site_url}
     if show_phone is None:
         show_phone = show_phone_setting(settings)
-    data = build_data(result)
+    data = build_data(result, now)
     pages = render_pages(
         data,
         Options(show_phone=show_phone),
@@ -168,7 +179,8 @@ def generate(
     if timings is not None:
         timings["exports"] = time.perf_counter() - started
     write_assistant_files(result, docs_out, settings, show_phone)
-    settings = dict(settings)
+    write_dictionary(result, build_dir)
+    settings = search_settings(settings, SEARCH_DICTIONARY)
     settings["docs_dir"] = "docs"
     settings["site_dir"] = "site"
     settings["nav"] = nav(data, show_phone)
@@ -217,6 +229,11 @@ def run_mkdocs(build_dir: Path, site_dir: Path) -> None:
         config = load_config(
             config_file=str(build_dir / "mkdocs.yml"), site_dir=str(site_dir.resolve()), strict=True
         )
+        # the search dictionary's path is relative to the build folder (where a standalone
+        # `mkdocs build` runs); the theme reads it relative to the working directory
+        search = config.plugins.get("material/search")
+        if search is not None and search.config.get("jieba_dict_user"):
+            search.config.jieba_dict_user = str(build_dir.resolve() / SEARCH_DICTIONARY)
         build(config)
     except (Abort, ConfigurationError) as err:
         raise SiteError(f"mkdocs 构建失败：{err}", collect.messages) from err
@@ -244,6 +261,8 @@ def build_site(
     docs: Path = DEFAULT_DOCS,
     show_phone: bool | None = None,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
+    site_url: str | None = None,
 ) -> BuildReport:
     """Check, generate and build the site into `site_dir`, which mkdocs empties first: so
     it must be new, empty or a site built here (sitedir.py); otherwise nothing is written."""
@@ -261,6 +280,8 @@ def build_site(
         show_phone=show_phone,
         progress=progress,
         timings=report.timings,
+        now=now,
+        site_url=site_url,
     )
     report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
     if progress:

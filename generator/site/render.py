@@ -69,7 +69,7 @@ def make_environment(options: Options) -> Environment:
         if isinstance(value, int | float):
             return Markup(str(value))
         if isinstance(value, dt.date):
-            return Markup(value.isoformat())
+            return cn_date(value)
         return Markup(markdown_inline(_masked(value, options)))
 
     env = Environment(
@@ -98,10 +98,15 @@ def make_environment(options: Options) -> Environment:
         text = str(value) if options.show_phone else mask_phone(str(value))
         return Markup(markdown_inline(text))
 
+    def officer(value: str) -> Markup:
+        """A checker message as officers read it (see `for_officers`), escaped."""
+        return Markup(markdown_inline(_masked(for_officers(value), options)))
+
     env.filters.update(
         h=h,
         attr=attr,
         phone=phone,
+        officer=officer,
         cn_date=cn_date,
         cn_month=cn_month,
         pct=pct,
@@ -110,6 +115,7 @@ def make_environment(options: Options) -> Environment:
     env.globals["timedelta"] = dt.timedelta
     env.globals["calendar"] = month_calendar
     env.globals.update(
+        rule_id=rule_id,
         status_badge=status_badge,
         quota_badge=quota_badge,
         RULE_TITLES=RULE_TITLES,
@@ -136,6 +142,33 @@ def cn_month(month: str) -> Markup:
     return Markup(f"{int(year)}年{int(number)}月")
 
 
+ISO_DATE = re.compile(r"(?<![0-9A-Za-z_/.-])(\d{4})-(\d{2})-(\d{2})(?![0-9A-Za-z_/.-])")
+# 「主要情况（findings）」「（first_topic: true）」: the YAML key beside its Chinese name
+YAML_KEY_NOTE = re.compile(r"（[a-z][a-z_]*(?::\s*[a-z0-9_]+)?）")
+# a sentence that tells how to write a key: 「请在 filed 下写 arrangement: 报送日期。」
+YAML_HOWTO = re.compile(r"(?:(?<=[。；：])|^)[^。；：]*\b[a-z][a-z_]*:\s[^。；]*[。；]?")
+
+
+def for_officers(message: str) -> str:
+    """A checker message (rules.py writes for the liaison who fixes the file) as the site
+    shows it to officers and leaders: no YAML keys or how-to-write-a-key sentences, and
+    dates as 2026年11月8日 like the rest of the site, without the spaces that set an ISO
+    date apart from Chinese text. JSON and annotations keep the message as written."""
+    text = YAML_HOWTO.sub("", YAML_KEY_NOTE.sub("", message)).strip()
+    if text.endswith("："):  # 「方案要求落实“第一议题”：」 lost what followed
+        text = text[:-1] + "。"
+
+    def date(match: re.Match[str]) -> str:
+        year, month, day = (int(part) for part in match.groups())
+        return f"{year}年{month}月{day}日"
+
+    text = ISO_DATE.sub(date, text)
+    # 「报送表 2026年4月8日 才报送」: the spaces were there for the ISO date only
+    text = re.sub(r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]) (?=\d{4}年)", "", text)
+    text = re.sub(r"(?<=\d日) (?=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])", "", text)
+    return text.strip()
+
+
 def pct(value: float | None) -> Markup:
     return Markup("—" if value is None else f"{value:.0%}")
 
@@ -147,6 +180,12 @@ def status_badge(status: Status | str | None, text: str | None = None) -> Markup
     return Markup('<span class="zxz-st zxz-st-{}">{}</span>').format(
         safe_id(name.replace("_", "-")), label
     )
+
+
+def rule_id(rule: str) -> Markup:
+    """The rule's id, small and grey beside its Chinese name: officers read the name,
+    the id is what the JSON output, the annotations and 规则说明 call it."""
+    return Markup('<code class="rule-id" title="规则编号">{}</code>').format(rule)
 
 
 def quota_badge(quota, monthly: bool = False) -> Markup:  # quota: Quota | None

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -59,7 +61,8 @@ class SessionView:
     filings: list[Filing]
     audits: list[AuditView]
     findings: list[Finding]
-    held: bool
+    held: bool  # dated before today, or today and its start time has passed (see `held_by`)
+    today: bool = False  # dated the as-of day
 
     @property
     def status(self) -> Status | None:
@@ -97,13 +100,34 @@ class UnitStats:
         return self.first_topic / self.held if self.held else None
 
 
+# A heat-map cell says whether the unit studied that month; its paperwork is a mark of
+# its own (a held session with a missing filing is still a month studied).
+STUDY_LABELS = {
+    "studied": "已学习",
+    "unstudied": "未学习",
+    "planned": "计划",
+    "open": "未到期",
+    "exempt": "免除",
+}
+PAPER_LABELS = {"missing": "缺材料", "late": "迟报"}
+
+
 @dataclass(slots=True)
 class HeatCell:
     unit: Unit
     month: str
-    status: str  # on_time | late | missing | pending | exempt
+    study: str  # studied | unstudied (month ended without) | planned | open | exempt
+    paper: str | None  # missing | late: the worst filing of the month's sessions; None: fine
     sessions: list[SessionView]
     notes: list[str]
+
+    @property
+    def label(self) -> str:
+        return STUDY_LABELS[self.study]
+
+    @property
+    def paper_label(self) -> str | None:
+        return PAPER_LABELS[self.paper] if self.paper else None
 
 
 def period_id(view: SessionView) -> str | None:
@@ -161,7 +185,7 @@ class SiteData:
                 visits[(visitor.unit, key)].append((view, visitor))
             for audit in view.audits:
                 audits[(audit.audit.group, key)].append(audit)
-                if view.session.date > self.today:
+                if not view.held:
                     planned[audit.audit.group].append(audit)
         counts: dict[str, int] = defaultdict(int)
         for (unit_id, _), views in by_unit.items():
@@ -218,7 +242,7 @@ class SiteData:
         return self._audits.get((group_id, semester.id if semester else None), [])
 
     def planned_audits(self, group_id: str) -> list[AuditView]:
-        """The group's audits of sessions after today."""
+        """The group's audits of sessions not yet held."""
         return self._planned_audits.get(group_id, [])
 
     def overdue(self) -> list[Filing]:
@@ -229,8 +253,9 @@ class SiteData:
         return self._pending.get((kind, ident), [])
 
     def upcoming(self, days: int = UPCOMING_DAYS) -> list[SessionView]:
+        """Sessions not yet held up to `days` ahead: today's that have not begun, too."""
         end = self.today + dt.timedelta(days=days)
-        return [v for v in self.sessions if self.today < v.session.date <= end]
+        return [v for v in self.sessions if not v.held and self.today <= v.session.date <= end]
 
     def findings_for_semester(
         self, semester: Semester | None, unit_id: str | None = None
@@ -286,6 +311,9 @@ class SiteData:
         return list(rows.values())
 
     def heat_map(self, semester: Semester) -> tuple[list[str], list[list[HeatCell]]]:
+        """Unit × month: whether the unit studied (the checker's monthly quota, or a study
+        session already held in a month still running), and apart from that the worst
+        paperwork of the month's sessions, so that 督查统计's 每月学习 and the map agree."""
         months = semester.months()
         by_key: dict[tuple[str, str], list[SessionView]] = defaultdict(list)
         for view in self.sessions:
@@ -300,28 +328,32 @@ class SiteData:
             row: list[HeatCell] = []
             for month in months:
                 views = by_key.get((unit_id, month), [])
-                statuses: list[Status] = []
                 notes: list[str] = []
                 quota = monthly.get((unit_id, month))
-                if quota is not None:
-                    statuses.append(quota.status)
-                    if quota.status is Status.MISSING:
-                        notes.append("当月未开展中心组学习")
+                studied = [v for v in views if v.held and v.session.is_study]
+                if studied:
+                    study = "studied"
+                elif quota is not None and quota.status is Status.MISSING:
+                    study = "unstudied"
+                    notes.append("当月未开展中心组学习")
+                elif any(not v.held and v.session.is_study for v in views):
+                    study = "planned"
+                elif quota is None and month in semester.exempt_months:
+                    study = "exempt"
+                else:
+                    study = "open"
+                papers: list[Status] = []
                 for view in views:
                     for filing in view.filings:
-                        statuses.append(filing.status)
                         if filing.status in (Status.MISSING, Status.LATE):
+                            papers.append(filing.status)
                             notes.append(f"{filing.label}{filing.status.chinese}")
                     if not view.session.is_study and view.held:
                         notes.append(f"以{view.session.kind}代替中心组学习")
-                status = worst(statuses)
-                if status is None:
-                    name = "exempt" if month in semester.exempt_months else "pending"
-                elif status is Status.UNKNOWN:
-                    name = "pending"
-                else:
-                    name = status.value
-                row.append(HeatCell(unit, month, name, views, notes))
+                paper = worst(papers)
+                row.append(
+                    HeatCell(unit, month, study, paper.value if paper else None, views, notes)
+                )
             table.append(row)
         return months, table
 
@@ -350,11 +382,39 @@ def session_page(session: Session) -> str:
     return f"sessions/{safe_id(session.unit)}/{safe_id(session.slug)}.md"
 
 
-def build_data(result: CheckResult) -> SiteData:
+def held_by(now: dt.datetime | None, today: dt.date, zone: str) -> Callable[[Session], bool]:
+    """Whether a session has begun by the moment the site describes. Sessions before
+    the as-of day have; after it, not. On the as-of day it depends on `now`, the build's
+    clock: if it is that very day (in the org's zone), a session has begun once its
+    start time has passed; if the clock is already past that day (a build for an
+    earlier --as-of), every session of the day has; if it is before (a build for a
+    later day), none has. Without a clock, as the checker counts: all of them."""
+    if now is None:
+        cutoff: dt.time | None = dt.time.max
+    else:
+        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        cutoff = (
+            local.time() if local.date() == today else dt.time.max if local.date() > today else None
+        )
+
+    def held(session: Session) -> bool:
+        if session.date != today:
+            return session.date < today
+        if cutoff is None:
+            return False
+        hours, minutes = (int(part) for part in session.time.split(":"))
+        return dt.time(hours, minutes) <= cutoff
+
+    return held
+
+
+def build_data(result: CheckResult, now: dt.datetime | None = None) -> SiteData:
+    """`now`: the build's clock, which decides whether today's sessions have begun."""
     org = result.records.org
     if org is None:
         raise ValueError("org.yaml could not be read; the site needs it")
     today = result.as_of
+    has_begun = held_by(now, today, org.timezone)
     semesters = list(org.semesters)
     filings_by_session: dict[str, list[Filing]] = defaultdict(list)
     for filing in result.evaluation.filings:
@@ -370,7 +430,7 @@ def build_data(result: CheckResult) -> SiteData:
     for session in result.records.sessions:
         filings = filings_by_session.get(session.path, [])
         audit_filings = iter(f for f in filings if f.kind == "audit_record")
-        held = session.date <= today
+        held = has_begun(session)
         audits: list[AuditView] = []
         used: set[str] = set()
         for audit in session.audits:
@@ -399,6 +459,7 @@ def build_data(result: CheckResult) -> SiteData:
                 audits=audits,
                 findings=findings_by_file.get(session.path, []),
                 held=held,
+                today=session.date == today,
             )
         )
     return SiteData(

@@ -25,7 +25,12 @@ from generator.exports import (
     session_docx,
     write_exports,
 )
-from generator.exports.common import calendar_path, semester_xlsx_path, session_docx_path
+from generator.exports.common import (
+    calendar_path,
+    semester_xlsx_path,
+    session_docx_path,
+    unit_semester_docx_path,
+)
 from generator.exports.ics import Calendars, feeds, uid
 from generator.pipeline import CheckResult, check
 from generator.rules import Status
@@ -131,6 +136,61 @@ def test_a_planned_audit_prints_a_blank_form2(result: CheckResult) -> None:
     assert signature.endswith("填报时间：    年    月    日")
     first = next(p.text for p in document.paragraphs if p.text.startswith("党组织名称"))
     assert first.endswith("填报时间：    年    月    日")  # no arrangement filed yet
+
+
+def _footer_text(document) -> str:
+    return "".join(p.text for p in document.sections[0].footer.paragraphs)
+
+
+def test_the_footer_names_the_institution_not_the_record_file(result: CheckResult) -> None:
+    s = session(result, "kjxy/2026-10-12")
+    footer = _footer_text(Document(io.BytesIO(session_docx(s, result.records.org))))
+    assert footer == "兰州工商学院"
+    assert "records/" not in footer and ".yaml" not in footer
+
+
+def _page_breaks(document) -> list[tuple[str, bool]]:
+    """(附件1 | 附件2, starts a page) for every form heading, in order."""
+    return [
+        (p.text, bool(p.paragraph_format.page_break_before))
+        for p in document.paragraphs
+        if p.text in ("附件1", "附件2")
+    ]
+
+
+def test_a_units_semester_is_one_merged_word_file(result: CheckResult, tmp_path: Path) -> None:
+    """What an office prints at the end of a semester: every 附件1 and 附件2 of the unit,
+    in date order, each form on a page of its own."""
+    written = write_exports(result, tmp_path)
+    path = tmp_path / unit_semester_docx_path("mkszy", "2026-2027-1")
+    assert path in written
+    document = Document(path)
+    sessions = [
+        s
+        for s in result.records.sessions
+        if s.unit == "mkszy" and dt.date(2026, 9, 1) <= s.date <= dt.date(2027, 1, 15)
+    ]
+    audits = sum(len(s.audits) for s in sessions)
+    assert len(sessions) >= 4 and audits >= 2
+    expected = []
+    for number, s in enumerate(sessions):
+        expected.append(("附件1", number > 0))
+        expected += [("附件2", True)] * len(s.audits)
+    assert _page_breaks(document) == expected
+    assert len(document.tables) == len(sessions) + audits
+    # the forms are the sessions', in date order
+    heads = [p.text for p in document.paragraphs if p.text.startswith("（2026年第")]
+    assert heads == [f"（2026年第{s.year_seq}次）" for s in sessions]
+    first = document.tables[0].cell(0, 1).text
+    assert first.startswith(f"{sessions[0].date.year}年{sessions[0].date.month}月")
+    assert _footer_text(document) == "兰州工商学院"
+    assert document.core_properties.title == (
+        "马克思主义学院党总支 2026—2027学年第一学期 中心组学习表格（附件1、附件2）"
+    )
+    # one file per unit and semester that has sessions
+    merged = {p.relative_to(tmp_path).as_posix() for p in written if p.suffix == ".docx"}
+    merged = {name for name in merged if name.startswith("exports/units/")}
+    assert "exports/units/kjxy/2025-2026-2.docx" in merged and len(merged) == 24
 
 
 # ---------------------------------------------------------------- Excel: 台账

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from icalendar import Calendar
 from support import HOSTILE, MOBILE, Page, external_references, hostile_session, site_files
 
 from generator.cli import main
@@ -418,7 +419,7 @@ def export_text(path: Path) -> str:
 def test_the_site_publishes_the_exports_and_every_page_links_its_own(sample_site):
     site, build = sample_site
     exports = site / "exports"
-    docx = sorted(exports.rglob("*.docx"))
+    docx = sorted((exports / "sessions").rglob("*.docx"))
     assert len(docx) == len(list((SAMPLE / "sessions").rglob("*.yaml")))
     assert {p.name for p in exports.glob("*.xlsx")} == {
         "2025-2026-2.xlsx",
@@ -450,6 +451,16 @@ def test_the_site_publishes_the_exports_and_every_page_links_its_own(sample_site
         page = site / "stats" / f"{semester}.html"
         assert links(page, ".xlsx") == [(exports / f"{semester}.xlsx").resolve()]
         assert "下载台账（Excel）" in Page.of(page).visible
+    # a unit's semester page: all its forms of the semester in one Word file
+    for unit in ("kjxy", "mkszy"):
+        for semester in ("2025-2026-2", "2026-2027-1"):
+            page = site / "units" / unit / f"{semester}.html"
+            merged = (exports / "units" / unit / f"{semester}.docx").resolve()
+            assert links(page, ".docx")[0] == merged and merged.is_file()
+            assert "下载本学期全部表格（Word" in Page.of(page).visible
+        assert (exports / "units" / unit / "2026-2027-1.docx").resolve() in links(
+            site / "units" / f"{unit}.html", ".docx"
+        )  # and the unit's page, for the current semester
     for kind, ident in (("units", "kjxy"), ("groups", "g1")):
         page = site / kind / f"{ident}.html"
         assert links(page, ".ics") == [(exports / "calendar" / kind / f"{ident}.ics").resolve()]
@@ -517,6 +528,25 @@ def test_calendar_events_link_their_pages_when_mkdocs_yml_has_a_site_url(tmp_pat
     feed = export_text(tmp_path / "build" / "docs" / "exports" / "calendar" / "all.ics")
     assert "URL:https://zxz.example.edu.cn/site/sessions/dwa/2026-10-14.html" in feed
     assert "UID:dwa-2026-10-14@zxz-audit.lzgsxy" in feed  # the fixed name, not the address
+
+
+def test_build_site_url_links_every_calendar_event_to_its_page(tmp_path):
+    """publish.yml passes the address GitHub Pages gives (or SITE_URL) to build --site-url:
+    every event of the published calendars then links back to its session page."""
+    code, site, _ = run_build(GOLDEN / "records", tmp_path, "--site-url", "https://x.edu.cn/zxz")
+    assert code == 0
+    calendar = Calendar.from_ical((site / "exports" / "calendar" / "all.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    for event in events:
+        url = str(event["URL"])
+        assert url.startswith("https://x.edu.cn/zxz/sessions/") and url.endswith(".html")
+        assert (site / url.removeprefix("https://x.edu.cn/zxz/")).is_file(), url
+        assert url in str(event["DESCRIPTION"])
+    workflow = (ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    assert '--site-url "$SITE_URL"' in workflow and "steps.pages.outputs.base_url" in workflow
+    assert main(["build", "--records", str(GOLDEN / "records"), "--site-url", "ftp://x",
+                 "--site-dir", str(tmp_path / "s2"), "--build-dir", str(tmp_path / "b2")]) == 1  # fmt: skip
 
 
 def test_mkdocs_yml_is_read_with_the_projects_loader(tmp_path):

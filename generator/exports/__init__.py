@@ -4,6 +4,7 @@ Each module is a pure function from checked records to bytes; `write_exports`
 writes them all under `<out_dir>/exports/` for the site to link:
 
     exports/sessions/<unit>/<slug>.docx      附件1 and each 附件2 of one session
+    exports/units/<unit>/<semester>.docx      all of them of one unit in one semester
     exports/<semester>.xlsx, exports/all.xlsx 台账 of a semester / of everything
     exports/calendar/all.ics                  every session of the college
     exports/calendar/units/<unit>.ics         one unit's sessions
@@ -24,10 +25,13 @@ from generator.exports.common import (
     Privacy,
     calendar_path,
     masked,
+    semester_sessions,
     semester_xlsx_path,
     session_docx_path,
+    unit_name,
+    unit_semester_docx_path,
 )
-from generator.exports.docx import session_docx
+from generator.exports.docx import merged_docx, session_docx
 from generator.exports.ics import Calendars, calendar_ics, feeds
 from generator.exports.xlsx import Ledger, semester_xlsx
 from generator.pipeline import CheckResult
@@ -43,10 +47,12 @@ __all__ = [
     "export_files",
     "iter_exports",
     "masked",
+    "merged_docx",
     "semester_xlsx",
     "semester_xlsx_path",
     "session_docx",
     "session_docx_path",
+    "unit_semester_docx_path",
     "write_exports",
 ]
 
@@ -56,7 +62,8 @@ def export_count(result: CheckResult) -> int:
     org = result.records.org
     semesters = len(org.semesters) if org else 0
     feeds_ = 1 + (len(org.units) + len(org.groups) if org else 0)
-    return len(result.records.sessions) + semesters + 1 + feeds_
+    merged = len(semester_sessions(org, result.records.sessions))
+    return len(result.records.sessions) + merged + semesters + 1 + feeds_
 
 
 def iter_exports(
@@ -68,6 +75,14 @@ def iter_exports(
     org = result.records.org
     for session in result.records.sessions:
         yield session_docx_path(session), session_docx(session, org, privacy)
+    if org is not None:
+        names = {s.id: s.name for s in org.semesters}
+        for (unit, semester), sessions in semester_sessions(org, result.records.sessions).items():
+            title = f"{unit_name(org, unit)} {names[semester]} 中心组学习表格（附件1、附件2）"
+            yield (
+                unit_semester_docx_path(unit, semester),
+                merged_docx(sessions, org, title, privacy),
+            )
     ledger = Ledger.of(result)
     for semester in org.semesters if org else []:
         yield semester_xlsx_path(semester.id), semester_xlsx(result, semester.id, privacy, ledger)

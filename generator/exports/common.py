@@ -68,6 +68,18 @@ def unit_name(org: Org | None, unit_id: str) -> str:
     return unit.name if unit else unit_id
 
 
+def semester_sessions(org: Org | None, sessions: list[Session]) -> dict[tuple[str, str], list]:
+    """(unit, semester id) → the unit's sessions filed under that semester, by date; the
+    site's semester pages list the same (a date before every semester: the first)."""
+    grouped: dict[tuple[str, str], list[Session]] = {}
+    if org is None or not org.semesters:
+        return grouped
+    for session in sessions:
+        semester = period_of(org, session.date) or org.semesters[0]
+        grouped.setdefault((session.unit, semester.id), []).append(session)
+    return grouped
+
+
 def period_of(org: Org | None, day: dt.date) -> Semester | None:
     """The semester a session is counted in for the 台账: the one its date lies in, or —
     for a date in a vacation — the last one that started before it."""
@@ -87,6 +99,11 @@ def period_of(org: Org | None, day: dt.date) -> Semester | None:
 
 def session_docx_path(session: Session) -> str:
     return f"{EXPORTS}/sessions/{session.unit}/{session.slug}.docx"
+
+
+def unit_semester_docx_path(unit_id: str, semester_id: str) -> str:
+    """All 附件1 and 附件2 of a unit in a semester, in one Word file."""
+    return f"{EXPORTS}/units/{unit_id}/{semester_id}.docx"
 
 
 def semester_xlsx_path(semester_id: str | None) -> str:

@@ -1,5 +1,7 @@
 """One Word file per session: 附件1 (学习安排表) and one 附件2 (列席旁听记录表) per audit,
-laid out as the paper forms in the plan, on A4, ready to print and stamp.
+laid out as the paper forms in the plan, on A4, ready to print and stamp; and one per
+unit and semester with all those forms in date order (`merged_docx`), each on a page of
+its own, which is what an office prints at the end of a semester.
 
 Text is set in 宋体 (w:eastAsia) with Times New Roman for Latin letters and
 digits, the titles in 黑体. Phone numbers are shown in full unless the caller
@@ -329,8 +331,8 @@ class _Writer:
 # ---------------------------------------------------------------- the forms
 
 
-def _form1(out: _Writer, session: Session, org: Org | None) -> None:
-    out.paragraph("附件1", font=TITLE_FONT, size=14)
+def _form1(out: _Writer, session: Session, org: Org | None, new_page: bool = False) -> None:
+    out.paragraph("附件1", font=TITLE_FONT, size=14, page_break=new_page)
     out.paragraph(FORM1_TITLE, font=TITLE_FONT, size=16, center=True, before=12)
     out.paragraph(
         f"（{session.date.year}年第{session.year_seq}次）", size=14, center=True, after=12
@@ -421,7 +423,8 @@ def _form2(out: _Writer, session: Session, audit: Audit, org: Org | None) -> Non
     )
 
 
-def _footer(skeleton: _Skeleton, session: Session, org: Org | None, privacy: Privacy) -> bytes:
+def _footer(skeleton: _Skeleton, org: Org | None, privacy: Privacy) -> bytes:
+    """The institution, small and grey: no record path on a form that is filed on paper."""
     footer = copy.deepcopy(skeleton.footer)
     paragraph = footer.find(W_P)
     _sub(paragraph.find(W_PPR), "jc", val="right")
@@ -430,16 +433,14 @@ def _footer(skeleton: _Skeleton, session: Session, org: Org | None, privacy: Pri
     _sub(rpr, "rFonts", ascii=LATIN_FONT, hAnsi=LATIN_FONT, eastAsia=BODY_FONT, hint="eastAsia")
     _sub(rpr, "color", val=FOOTER_COLOR)
     _sub(rpr, "sz", val="16")
-    _Writer.text(run, privacy.clean(f"{org.institution if org else ''}  记录文件 {session.path}"))
+    _Writer.text(run, privacy.clean(org.institution if org else ""))
     return _xml(footer)
 
 
-def _core(skeleton: _Skeleton, session: Session, org: Org | None, privacy: Privacy) -> bytes:
+def _core(skeleton: _Skeleton, title: str, org: Org | None, privacy: Privacy) -> bytes:
     core = copy.deepcopy(skeleton.core)
     dc = "{http://purl.org/dc/elements/1.1/}"
-    core.find(f"{dc}title").text = privacy.clean(
-        f"{unit_name(org, session.unit)} {session.date} 中心组学习"
-    )
+    core.find(f"{dc}title").text = privacy.clean(title)
     core.find(f"{dc}creator").text = privacy.clean(org.institution if org else "")
     return _xml(core)
 
@@ -449,20 +450,39 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
-def session_docx(session: Session, org: Org | None, privacy: Privacy = FULL) -> bytes:
-    """附件1 of the session, then one 附件2 per audit (a planned audit prints as a blank form)."""
+def _package(document: etree._Element, title: str, org: Org | None, privacy: Privacy) -> bytes:
     skeleton = _skeleton()
-    document = copy.deepcopy(skeleton.document)
-    out = _Writer(document.find(qn("w:body")), privacy)
-    _form1(out, session, org)
-    for audit in session.audits:
-        _form2(out, session, audit, org)
     buffer = io.BytesIO(skeleton.static)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
         for name, data in (
             (DOCUMENT_PART, _xml(document)),
-            (FOOTER_PART, _footer(skeleton, session, org, privacy)),
-            (CORE_PART, _core(skeleton, session, org, privacy)),
+            (FOOTER_PART, _footer(skeleton, org, privacy)),
+            (CORE_PART, _core(skeleton, title, org, privacy)),
         ):
             package.writestr(zipfile.ZipInfo(name, ZIP_DATE), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+def session_docx(session: Session, org: Org | None, privacy: Privacy = FULL) -> bytes:
+    """附件1 of the session, then one 附件2 per audit (a planned audit prints as a blank form)."""
+    document = copy.deepcopy(_skeleton().document)
+    out = _Writer(document.find(qn("w:body")), privacy)
+    _form1(out, session, org)
+    for audit in session.audits:
+        _form2(out, session, audit, org)
+    title = f"{unit_name(org, session.unit)} {session.date} 中心组学习"
+    return _package(document, title, org, privacy)
+
+
+def merged_docx(
+    sessions: list[Session], org: Org | None, title: str, privacy: Privacy = FULL
+) -> bytes:
+    """Every session's 附件1 and 附件2 in one file, in the order given, each form starting
+    a page: a unit's semester, printed at once."""
+    document = copy.deepcopy(_skeleton().document)
+    out = _Writer(document.find(qn("w:body")), privacy)
+    for number, session in enumerate(sessions):
+        _form1(out, session, org, new_page=number > 0)
+        for audit in session.audits:
+            _form2(out, session, audit, org)
+    return _package(document, title, org, privacy)

@@ -22,7 +22,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from generator.escape import html_text, markdown_inline
-from generator.exports.common import calendar_path, semester_xlsx_path, session_docx_path
+from generator.exports.common import (
+    calendar_path,
+    semester_xlsx_path,
+    session_docx_path,
+    unit_semester_docx_path,
+)
 from generator.findings import RULE_TITLES, Finding, Severity
 from generator.model import Semester
 from generator.privacy import mask_mobiles, mask_phone
@@ -292,6 +297,10 @@ def docx_file(view) -> str:  # view: SessionView
     return _export(session_docx_path(view.session))
 
 
+def unit_docx_file(unit_id: str, semester: Semester) -> str:
+    return _export(unit_semester_docx_path(safe_id(unit_id), safe_id(semester.id)))
+
+
 def xlsx_file(semester: Semester | None) -> str:
     return _export(semester_xlsx_path(semester.id if semester else None))
 
@@ -324,6 +333,7 @@ def render_pages(
         "unit_semester_page": unit_semester_page,
         "group_semester_page": group_semester_page,
         "docx_file": docx_file,
+        "unit_docx_file": unit_docx_file,
         "xlsx_file": xlsx_file,
         "ics_file": ics_file,
         "finding_groups": finding_groups,

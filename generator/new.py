@@ -753,6 +753,38 @@ def insert_item(text: str, document: Document, key: str, item: _Lines, what: str
     return _insert_at_line(text, _last_line(sequence) + 1, block.render(newline))
 
 
+@dataclass(frozen=True, slots=True)
+class ListLines:
+    """Where the items of a top-level list stand in a file (1-based lines), so that a page
+    can say exactly which lines to add where."""
+
+    end: int  # the last line of the list's content
+    items: list[dict[str, Any]]  # each: line, end, column (of its keys); flow: written {…}
+
+
+def list_lines(document: Document, key: str) -> ListLines | None:
+    """The lines of the block list under the top-level `key`; None when there is none, or
+    it is written in flow style ([…]), which cannot be extended line by line."""
+    root = document.root
+    if not isinstance(root, MappingNode):
+        return None
+    found = _key(root, key)
+    if found is None or not isinstance(found[1], SequenceNode) or found[1].flow_style:
+        return None
+    items = []
+    for node in found[1].value:
+        flow = not isinstance(node, MappingNode) or node.flow_style
+        items.append(
+            {
+                "line": node.start_mark.line + 1,
+                "end": _last_line(node) + 1,
+                "column": node.start_mark.column,
+                "flow": bool(flow),
+            }
+        )
+    return ListLines(_last_line(found[1]) + 1, items)
+
+
 def extend_item(text: str, document: Document, path: Sequence[str | int], lines: _Lines) -> str:
     """Keys added at the end of the block mapping at `path` (an existing list item)."""
     node: Node | None = document.root

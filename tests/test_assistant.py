@@ -286,7 +286,7 @@ def test_a_wrong_value_is_refused_with_the_fields_label(watched, urls):
     _fill_new_session(page)
     time = page.locator("[data-ptr='/time']")
     error = time.locator("xpath=..").locator(".zxz-a-error")
-    for wrong, words in (("25:00", "14:30"), ("14：30", "全角")):
+    for wrong, words in (("25:00", "14:30"), ("下午两点", "14:30")):
         time.fill(wrong)
         assert "「学习时间」" in error.inner_text() and words in error.inner_text()
         assert "「学习时间」" in page.inner_text(".zxz-a-status")
@@ -335,7 +335,9 @@ def test_an_audit_record_from_the_page_passes_check(watched, urls, tmp_path):
     }
     for name, value in findings.items():
         panel.locator(f"[data-ptr='/findings/{name}']").fill(value)
-    # filed without 问题和建议: refused, in the form's words
+    # filed without 问题和建议: refused, in the form's words, once 生成 is pressed
+    assert "「问题和建议」" not in page.inner_text(".zxz-a-status")
+    page.locator(".zxz-a-generate").click()
     assert "「问题和建议」" in page.inner_text(".zxz-a-status")
     assert page.locator(".zxz-a-copy").is_disabled()
     panel.locator("[data-ptr='/problems']").fill("建议加强调研成果转化")
@@ -364,29 +366,112 @@ def test_an_audit_record_from_the_page_passes_check(watched, urls, tmp_path):
     assert len(session.visitors) == 1  # appended after visitors:, still its own key
 
 
-def test_an_audit_completes_a_planned_one(watched, urls, tmp_path):
-    page = _open(watched, urls[0])
+def _insert_after(text: str, line: int, snippet: str) -> str:
+    """What the page says to do: insert the snippet after line `line` (1-based)."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:line]) + snippet + "".join(lines[line:])
+
+
+def _replace_lines(text: str, first: int, last: int, snippet: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[: first - 1]) + snippet + "".join(lines[last:])
+
+
+def _audit_tab(page, unit: str, slug: str):
     page.get_by_role("tab", name=re.compile("列席旁听记录")).click()
     panel = _panel(page, "audit")
-    panel.locator("select").nth(0).select_option("mkszy")
-    panel.locator("select").nth(1).select_option("2026-12-23")  # planned, with `- group: g1`
+    panel.locator("select").nth(0).select_option(unit)
+    panel.locator("select").nth(1).select_option(slug)
+    return panel
+
+
+def test_an_audit_completes_a_planned_one(watched, urls, tmp_path):
+    page = _open(watched, urls[0])
+    panel = _audit_tab(page, "mkszy", "2026-12-23")  # planned, with `- group: g1`
+    assert "计划列席" in panel.locator(".zxz-a-existing").inner_text()
     panel.locator("[data-ptr='/findings/organization']").fill("已准备学习方案")
     panel.locator("[data-ptr='/filed']").fill("")  # not yet filed
     assert "已通过格式检查" in page.inner_text(".zxz-a-status")
-    assert "替换" in page.inner_text(".zxz-a-howto")
+    howto = page.inner_text(".zxz-a-howto")
+    assert "在第 26 行" in howto and "之后插入" in howto and "不要另加一项" in howto
     snippet = page.locator("#zxz-a-yaml").text_content()
-    assert snippet.startswith('  - group: "g1"')
+    assert snippet.startswith("    findings:") and "- group" not in snippet
     records = tmp_path / "records"
     shutil.copytree(SAMPLE, records)
     path = records / "sessions" / "mkszy" / "2026-12-23.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.endswith("  - group: g1\n")
-    path.write_text(text.removesuffix("  - group: g1\n") + snippet, encoding="utf-8")
+    assert text.splitlines()[25] == "  - group: g1"
+    path.write_text(_insert_after(text, 26, snippet), encoding="utf-8")
     result = check(records, AS_OF)
     assert [f for f in result.findings if f.file == "records/sessions/mkszy/2026-12-23.yaml"] == []
     session = next(s for s in result.records.sessions if s.path.endswith("mkszy/2026-12-23.yaml"))
+    assert len(session.audits) == 1
     assert session.audits[0].findings.organization == "已准备学习方案"
     assert session.audits[0].filed is None
+
+
+XXGC = "records/sessions/xxgc/2026-11-05.yaml"
+
+
+def test_an_existing_audit_is_completed_not_duplicated(watched, urls, tmp_path):
+    """The home page's overdue item: xxgc 2026-11-05 has g1's findings but no `filed`. The
+    tab shows the findings, and says which line to add where: one g1 entry, filed."""
+    sample = check(SAMPLE, AS_OF)
+    audit = next(s for s in sample.records.sessions if s.path == XXGC).audits[0]
+    page = _open(watched, urls[0])
+    panel = _audit_tab(page, "xxgc", "2026-11-05")
+    assert panel.locator("[data-ptr='/group']").input_value() == "g1"
+    note = panel.locator(".zxz-a-existing").inner_text()
+    assert "已有列席旁听组「g1」的记录" in note and "不要另加一项" in note
+    # the liaison sees what was written, and only adds the date it was sent
+    for name in ("organization", "content", "method", "effect"):
+        field = panel.locator(f"[data-ptr='/findings/{name}']")
+        assert field.input_value() == getattr(audit.findings, name)
+    assert panel.locator("[data-ptr='/problems']").input_value() == audit.problems
+    assert panel.locator("[data-ptr='/filed']").input_value() == "2026-11-29"
+    page.locator(".zxz-a-generate").click()
+    assert "已通过格式检查" in page.inner_text(".zxz-a-status")
+    howto = page.inner_text(".zxz-a-howto")
+    line = int(re.search(r"在第 (\d+) 行", howto).group(1))
+    assert line == 39 and "之后插入" in howto and "不要另加一项「- group: g1」" in howto
+    snippet = page.locator("#zxz-a-yaml").text_content()
+    assert snippet.splitlines() == [snippet.splitlines()[0]]  # one line: the date
+    assert snippet.startswith("    filed: 2026-11-29")
+
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLE, records)
+    path = records / XXGC.removeprefix("records/")
+    path.write_text(_insert_after(path.read_text(encoding="utf-8"), line, snippet), "utf-8")
+    result = check(records, AS_OF)
+    mine = [f for f in result.findings if f.file == XXGC]
+    assert [f.rule for f in mine] == ["audit-record-late"]  # filed today: late, not missing
+    session = next(s for s in result.records.sessions if s.path == XXGC)
+    assert [a.group for a in session.audits] == ["g1"]
+    assert session.audits[0].filed == dt.date(2026, 11, 29)
+    assert session.audits[0].findings == audit.findings
+
+
+def test_an_existing_audit_whose_text_changes_is_rewritten_in_place(watched, urls, tmp_path):
+    page = _open(watched, urls[0])
+    panel = _audit_tab(page, "xxgc", "2026-11-05")
+    panel.locator("[data-ptr='/problems']").fill("建议开展理论问题抽查；建立发言材料归档制度")
+    panel.locator("[data-ptr='/filed']").fill("2026-11-08")
+    assert "已通过格式检查" in page.inner_text(".zxz-a-status")
+    howto = page.inner_text(".zxz-a-howto")
+    first, last = (int(n) for n in re.search(r"替换第 (\d+)–(\d+) 行", howto).groups())
+    assert (first, last) == (33, 39)
+    snippet = page.locator("#zxz-a-yaml").text_content()
+    assert snippet.startswith('  - group: "g1"') and snippet.count("- group") == 1
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLE, records)
+    path = records / XXGC.removeprefix("records/")
+    path.write_text(_replace_lines(path.read_text("utf-8"), first, last, snippet), "utf-8")
+    result = check(records, AS_OF)
+    assert [f for f in result.findings if f.file == XXGC] == []  # filed on its due day
+    session = next(s for s in result.records.sessions if s.path == XXGC)
+    assert [a.group for a in session.audits] == ["g1"]
+    assert session.audits[0].problems == "建议开展理论问题抽查；建立发言材料归档制度"
+    assert session.audits[0].filed == dt.date(2026, 11, 8)
 
 
 def test_a_visitor_from_the_page_passes_check(watched, urls, tmp_path):
@@ -453,12 +538,13 @@ def test_the_code_host_link_opens_the_editor_with_the_file_filled_in(watched, ur
     )
 
 
-SCREENSHOT = ROOT / "docs" / "images" / "assistant.png"
+IMAGES = ROOT / "docs" / "images"
 
 
 def test_screenshot(browser, urls, tmp_path):
-    """docs/images/assistant.png for the guide. UPDATE_SCREENSHOTS=1 writes it (then look)."""
-    out = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path / "a.png"
+    """docs/images/assistant.png (a new session with a mistake) and assistant-audit.png
+    (附件2 on an existing audit) for the guide. UPDATE_SCREENSHOTS=1 writes them (then look)."""
+    out = IMAGES if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     # a browser of its own, in Chinese, so that date fields read 年/月/日 as a liaison sees
     # them (Debian's chromium-l10n has the Chinese locale; without it they read mm/dd/yyyy)
     chinese = browser.browser_type.launch(
@@ -473,13 +559,77 @@ def test_screenshot(browser, urls, tmp_path):
         _fill_new_session(page)
         topic = page.locator("[data-ptr='/topics/1/title']")
         topic.fill("年度中心组学习总结与2027年学习计划研讨")
-        page.locator("[data-ptr='/time']").fill("14：30")  # the mistake the picture shows
+        page.locator("[data-ptr='/time']").fill("下午两点半")  # the mistake the picture shows
         page.evaluate("window.scrollTo(0, 0)")
         page.wait_for_timeout(300)
-        page.screenshot(path=str(out))
+        page.screenshot(path=str(out / "assistant.png"))
+        _audit_tab(page, "xxgc", "2026-11-05")
+        page.locator(".zxz-a-generate").click()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out / "assistant-audit.png"))
         assert watched.outside == [] and watched.errors == []
     finally:
         watched.close()
         chinese.close()
-    data = out.read_bytes()
-    assert data.startswith(b"\x89PNG") and 20_000 < len(data) < 500_000
+    for name in ("assistant.png", "assistant-audit.png"):
+        data = (out / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and 20_000 < len(data) < 500_000, name
+
+
+# ---------------------------------------------------------------- an empty form, Chinese input
+
+
+def test_an_empty_form_shows_no_errors_and_no_undefined_until_generate(watched, urls):
+    page = _open(watched, urls[0])
+    for tab in ("新学习记录", "列席旁听记录", "列席情况报告"):
+        page.get_by_role("tab", name=re.compile(tab)).click()
+        yaml = page.locator("#zxz-a-yaml").text_content()
+        for leak in ("undefined", "null", "NaN", "[object"):
+            assert leak not in yaml, (tab, leak, yaml)
+        assert page.locator(".zxz-a-error:not(:empty)").count() == 0, tab
+        assert page.locator(".zxz-a-invalid").count() == 0, tab
+        status = page.locator(".zxz-a-status")
+        assert "zxz-a-bad" not in status.get_attribute("class"), tab
+        assert "生成" in status.inner_text() and page.locator(".zxz-a-copy").is_disabled()
+    page.get_by_role("tab", name=re.compile("新学习记录")).click()
+    assert "年第__次中心组学习" in page.locator("#zxz-a-yaml").text_content()
+    # a touched field says what is wrong with it, and nothing else turns red
+    time = page.locator("[data-ptr='/time']")
+    time.fill("25:00")
+    assert "「学习时间」" in time.locator("xpath=..").locator(".zxz-a-error").inner_text()
+    assert page.locator(".zxz-a-error:not(:empty)").count() == 1
+    # 生成 shows everything, numbered in full (「10.」, not 「.0.」)
+    page.locator(".zxz-a-generate").click()
+    assert page.locator(".zxz-a-error:not(:empty)").count() >= 5
+    items = page.locator(".zxz-a-status li")
+    assert items.count() >= 10
+    status_box = page.locator(".zxz-a-status ol").bounding_box()
+    for index in range(items.count()):
+        number = items.nth(index).locator(".zxz-a-num")
+        assert number.inner_text() == f"{index + 1}."
+        box = number.bounding_box()
+        assert box["x"] >= status_box["x"] and box["width"] > 0
+        width = number.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        assert width, index
+
+
+@pytest.mark.parametrize("typed", ["１４：３０", "14：30", "１４:３０"])
+def test_full_width_time_is_written_as_ascii(watched, urls, typed, tmp_path):
+    """A Chinese input method types 「１４：３０」: read as `new` reads it, written as 14:30."""
+    page = _open(watched, urls[0])
+    _fill_new_session(page)
+    time = page.locator("[data-ptr='/time']")
+    time.fill(typed)
+    page.locator("[data-ptr='/members']").fill("１５")
+    assert time.locator("xpath=..").locator(".zxz-a-error").inner_text() == ""
+    assert "已通过格式检查" in page.inner_text(".zxz-a-status")
+    time.blur()
+    assert time.input_value() == "14:30"  # the field shows what the file will hold
+    text = page.locator("#zxz-a-yaml").text_content()
+    assert 'time: "14:30"' in text and "members: 15 " in text
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLE, records)
+    (records / "sessions" / "kjxy" / "2026-12-22.yaml").write_text(text, encoding="utf-8")
+    result = check(records, AS_OF)
+    assert [f for f in result.findings if f.file == "records/sessions/kjxy/2026-12-22.yaml"] == []

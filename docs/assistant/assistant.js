@@ -300,19 +300,25 @@
     return d.days + (d.count === "workday" ? " 个工作日" : " 天");
   }
 
+  /* What a comment says for a value not given yet: a blank to fill, never "undefined". */
+  function shownOr(value, blank) {
+    return value === undefined || value === null || value === "" ? blank : String(value);
+  }
+
   function sessionYaml(d, comments) {
-    var unit = UNITS[d.unit] || { name: d.unit };
-    var year = d.date ? d.date.slice(0, 4) : "";
+    var unit = UNITS[d.unit] || { name: shownOr(d.unit, "（单位）") };
+    var year = isRealDate(d.date || "") ? d.date.slice(0, 4) : "____";
+    var seq = shownOr(d.year_seq, "__");
     var lines = new Lines();
     lines.add(DATA.schema_line);
-    lines.add("# " + unit.name + " " + year + "年第" + d.year_seq + "次中心组学习（由站点“填报助手”于 " +
+    lines.add("# " + unit.name + " " + year + "年第" + seq + "次中心组学习（由站点“填报助手”于 " +
       TODAY + " 生成；“#”后面是填写说明，不影响内容）");
     lines.add("unit: " + scalar(d.unit), title(["unit"]) + "：" + unit.name + "（编号须与文件夹名一致）");
     lines.add("date: " + scalar(d.date), title(["date"]) + "（须与文件名一致）");
     lines.add("time: " + quote(d.time), title(["time"]) + "：开始时间，英文冒号");
     lines.add("location: " + scalar(d.location), title(["location"]));
     lines.add("year_seq: " + scalar(d.year_seq),
-      title(["year_seq"]) + "：本单位 " + year + " 年第 " + d.year_seq + " 次中心组学习");
+      title(["year_seq"]) + "：本单位 " + year + " 年第 " + seq + " 次中心组学习");
     lines.add("kind: " + scalar(d.kind), title(["kind"]) + "：党政联席会等其他会议不能代替中心组学习");
     lines.add("members: " + scalar(d.members), title(["members"]));
     if (d.present !== undefined) {
@@ -320,11 +326,12 @@
     } else {
       lines.add("# present:", title(["present"]) + "：学习结束后填写，如 present: 14");
     }
+    var host = d.host || {};
     lines.add("host:", title(["host"]));
-    lines.add("  name: " + scalar(d.host.name), title(["host", "name"]));
-    lines.add("  title: " + scalar(d.host.title), title(["host", "title"]));
+    lines.add("  name: " + scalar(host.name), title(["host", "name"]));
+    lines.add("  title: " + scalar(host.title), title(["host", "title"]));
     lines.add("topics:", title(["topics"]) + "：至少一项");
-    d.topics.forEach(function (t) {
+    (d.topics || []).forEach(function (t) {
       lines.add("  - title: " + scalar(t.title), title(["topics", 0, "title"]));
       if (t.first_topic) lines.add("    first_topic: true", title(["topics", 0, "first_topic"]));
     });
@@ -339,9 +346,10 @@
     } else {
       lines.add("# speakers:", title(["speakers"]) + "（可不填）");
     }
+    var contact = d.contact || {};
     lines.add("contact:", title(["contact"]));
-    lines.add("  name: " + scalar(d.contact.name), title(["contact", "name"]));
-    lines.add("  phone: " + quote(d.contact.phone), title(["contact", "phone"]) + "（加英文引号）");
+    lines.add("  name: " + scalar(contact.name), title(["contact", "name"]));
+    lines.add("  phone: " + quote(contact.phone), title(["contact", "phone"]) + "（加英文引号）");
     var filed = d.filed || {};
     var head = d.filed ? "filed:" : "# filed:";
     lines.add(head, title(["filed"]));
@@ -361,24 +369,35 @@
     return lines.render(comments);
   }
 
-  function auditYaml(item, withKey, comments) {
+  /* 附件2 as YAML lines: the whole entry ("  - group: …", keys at column 4, or at
+   * opts.indent), with "audits:" first when opts.withKey; or, with opts.keys, only
+   * those keys, to be inserted at the end of an entry whose keys stand at opts.indent. */
+  function auditYaml(item, opts) {
     var lines = new Lines();
     var group = GROUPS[item.group];
-    if (withKey) lines.add("audits:", title(["audits"]));
-    lines.add("  - group: " + scalar(item.group),
-      title(["audits", 0, "group"]) + (group ? "：组长 " + group.leader : ""));
-    if (item.findings) {
-      lines.add("    findings:", title(["audits", 0, "findings"]));
+    var indent = opts.indent || 4;
+    var pad = " ".repeat(indent);
+    var only = opts.keys || null;
+    var wants = function (key) { return !only || only.indexOf(key) >= 0; };
+    if (opts.withKey) lines.add("audits:", title(["audits"]));
+    if (!only) {
+      lines.add(" ".repeat(indent - 2) + "- group: " + scalar(item.group),
+        title(["audits", 0, "group"]) + (group ? "：组长 " + group.leader : ""));
+    }
+    if (item.findings && wants("findings")) {
+      lines.add(pad + "findings:", title(["audits", 0, "findings"]));
       FINDINGS.forEach(function (name) {
         if (item.findings[name] !== undefined) {
-          lines.add("      " + name + ": " + scalar(item.findings[name]), title(["audits", 0, "findings", name]));
+          lines.add(pad + "  " + name + ": " + scalar(item.findings[name]), title(["audits", 0, "findings", name]));
         }
       });
     }
-    if (item.problems !== undefined) lines.add("    problems: " + scalar(item.problems), title(["audits", 0, "problems"]));
-    if (item.filed) lines.add("    filed: " + scalar(item.filed), title(["audits", 0, "filed"]));
-    else lines.add("    # filed:", title(["audits", 0, "filed"]) + "：送交党委宣传部后填写");
-    return lines.render(comments);
+    if (item.problems !== undefined && wants("problems")) {
+      lines.add(pad + "problems: " + scalar(item.problems), title(["audits", 0, "problems"]));
+    }
+    if (item.filed && wants("filed")) lines.add(pad + "filed: " + scalar(item.filed), title(["audits", 0, "filed"]));
+    else if (!only) lines.add(pad + "# filed:", title(["audits", 0, "filed"]) + "：送交党委宣传部后填写");
+    return lines.render(opts.comments);
   }
 
   function visitorYaml(item, withKey, comments) {
@@ -477,8 +496,24 @@
 
   function text(input) { return input.value.trim(); }
 
+  /* 「１４：３０」「14：30」「１５」 as a Chinese input method types them: full-width digits,
+   * colons and dashes become ASCII (NFKC, as `python -m generator new` reads a terminal),
+   * before anything is checked; the field shows the value as it will be written. */
+  function normalized(input) {
+    var v = input.value.normalize("NFKC").trim();
+    return v;
+  }
+
+  function normalizing(input) {
+    input.addEventListener("change", function () {
+      var v = normalized(input);
+      if (v !== input.value) input.value = v;
+    });
+    return input;
+  }
+
   function intValue(input) {
-    var v = input.value.trim();
+    var v = normalized(input);
     if (v === "") return undefined;
     return /^[0-9]{1,15}$/.test(v) ? parseInt(v, 10) : v;
   }
@@ -514,16 +549,16 @@
     var f = {
       unit: select(unitOptions(), "请选择本单位"),
       date: dateInput(),
-      time: textInput({ placeholder: "14:30" }),
+      time: normalizing(textInput({ placeholder: "14:30" })),
       location: textInput(),
-      year_seq: intInput(),
+      year_seq: normalizing(intInput()),
       kind: select((at(["kind"]).enum || []).map(function (k) { return [k, k]; })),
-      members: intInput(),
-      present: intInput(),
+      members: normalizing(intInput()),
+      present: normalizing(intInput()),
       host_name: textInput(),
       host_title: textInput(),
       contact_name: textInput(),
-      contact_phone: textInput({ placeholder: "0931-1234567", inputmode: "tel" }),
+      contact_phone: normalizing(textInput({ placeholder: "0931-1234567", inputmode: "tel" })),
       arrangement: dateInput(),
       post_copy: dateInput()
     };
@@ -667,7 +702,7 @@
       var d = {};
       put(d, "unit", f.unit.value);
       put(d, "date", text(f.date));
-      put(d, "time", text(f.time));
+      put(d, "time", normalized(f.time));
       put(d, "location", text(f.location));
       put(d, "year_seq", intValue(f.year_seq));
       put(d, "kind", f.kind.value);
@@ -701,7 +736,7 @@
       if (list.length) d.speakers = list;
       d.contact = {};
       put(d.contact, "name", text(f.contact_name));
-      put(d.contact, "phone", text(f.contact_phone));
+      put(d.contact, "phone", normalized(f.contact_phone));
       var filed = {};
       put(filed, "arrangement", text(f.arrangement));
       put(filed, "post_copy", text(f.post_copy));
@@ -805,6 +840,14 @@
     };
   }
 
+  /* Which lines of a session's file an entry takes (as of the site's last build). */
+  function linesOf(entry) {
+    if (!entry || !entry.line) return "";
+    return entry.line === entry.end ? "第 " + entry.line + " 行" : "第 " + entry.line + "–" + entry.end + " 行";
+  }
+
+  var AS_BUILT = "（行号按站点最近一次更新时的文件；文件之后改过的，请按内容找到这一项）";
+
   function auditMode() {
     var pick = sessionPicker();
     var f = {
@@ -814,14 +857,49 @@
     };
     FINDINGS.forEach(function (name) { f[name] = textArea(2); });
     f.filed.value = TODAY;
+    var base = ["audits", 0];
+    var shownFrom = null;  // the existing entry whose text the fields were filled with
+    var prefilled = {};
+    var existingNote = el("p", { class: "zxz-a-existing", hidden: true });
+
+    /* The entry of this group already in the session's file, if any. */
+    function existingEntry() {
+      var session = pick.current();
+      if (!session || !f.group.value) return null;
+      return session.audits.filter(function (a) { return a.group === f.group.value; })[0] || null;
+    }
+
+    /* Show what an existing, not yet filed entry says: the liaison completes it. */
+    function showExisting() {
+      var entry = existingEntry();
+      var key = entry && !entry.filed ? pick.unit.value + "/" + pick.session.value + "/" + entry.group : null;
+      if (key === shownFrom) return;
+      shownFrom = key;
+      FINDINGS.concat(["problems"]).forEach(function (name) {
+        var value = !key ? "" : name === "problems" ? entry.problems || "" : (entry.findings || {})[name] || "";
+        // a field the liaison typed in keeps its text; one filled from a record follows the pick
+        if (f[name].value === "" || f[name].value === prefilled[name]) {
+          f[name].value = value;
+          prefilled[name] = value;
+        }
+      });
+      existingNote.hidden = !key;
+      existingNote.textContent = !key ? "" : entry.planned
+        ? "这次学习已记有列席旁听组「" + entry.group + "」的计划列席（" + linesOf(entry) + "）。填写下面各项，生成的几行补进这一项，不要另加一项。"
+        : "这次学习已有列席旁听组「" + entry.group + "」的记录（" + linesOf(entry) + "，尚未报送），下面已填入其中的内容。补全缺少的各项和报送日期，生成的几行补进这一项，不要另加一项。";
+    }
     pick.unit.addEventListener("change", function () {
       var unit = UNITS[pick.unit.value];
       if (unit && unit.group) f.group.value = unit.group;
+      showExisting();
     });
-    var base = ["audits", 0];
+    pick.session.addEventListener("change", showExisting);
+    f.group.addEventListener("change", showExisting);
+
     var panel = el("div", { class: "zxz-a-panel" }, [
       section(title(base), hint(["audits"]), pick.fields.concat([
-        field(base.concat("group"), f.group, { rel: ["group"] })
+        field(base.concat("group"), f.group, { rel: ["group"] }),
+        existingNote
       ])),
       section(title(base.concat("findings")), hint(base.concat("findings")), FINDINGS.map(function (name) {
         return field(base.concat("findings", name), f[name], { rel: ["findings", name], wide: true });
@@ -843,6 +921,24 @@
       return item;
     }
 
+    /* How the form differs from the entry in the file: keys it adds at the entry's end, or
+     * a change of what is there (then the whole entry is rewritten). */
+    function difference(item, entry) {
+      var changed = false;
+      var had = entry.findings || null;
+      if (had) {
+        FINDINGS.forEach(function (name) {
+          if (((item.findings || {})[name] || "") !== String(had[name] || "").trim()) changed = true;
+        });
+      }
+      if (entry.problems && item.problems !== String(entry.problems).trim()) changed = true;
+      var added = [];
+      if (!had && item.findings) added.push("findings");
+      if (!entry.problems && item.problems !== undefined) added.push("problems");
+      if (item.filed) added.push("filed");
+      return { changed: changed || !!entry.flow || !entry.line, added: added };
+    }
+
     return {
       key: "audit",
       name: "列席旁听记录（附件2）",
@@ -854,13 +950,10 @@
         var session = pick.current();
         var unit = UNITS[pick.unit.value];
         pick.problems().forEach(function (p) { problems.push(p); });
-        var existing = null;
-        if (session && item.group) {
-          existing = session.audits.filter(function (a) { return a.group === item.group; })[0] || null;
-          if (existing && existing.filed) {
-            problems.push({ el: pick.session, message: "这次学习已有列席旁听组「" + item.group +
-              "」报送的记录表。需要更正请直接编辑该文件，并在 amendments 里写明更正原因。" });
-          }
+        var existing = existingEntry();
+        if (existing && existing.filed) {
+          problems.push({ el: pick.session, message: "这次学习已有列席旁听组「" + item.group +
+            "」报送的记录表。需要更正请直接编辑该文件，并在 amendments 里写明更正原因。" });
         }
         if (unit && item.group && unit.group && item.group !== unit.group) {
           problems.push({ path: ["group"], message: fieldName(base.concat("group"), 2) + "写的是「" + item.group +
@@ -884,19 +977,38 @@
               missing.join("、") + "。" });
           }
         }
-        var withKey = !session || !session.audits.length;
-        var replace = existing && existing.planned;
         var path = session ? recordPath(pick.unit.value, session.slug) : null;
-        var howto = !session ? "" : replace
-          ? "打开 " + path + "，用下面几行替换 audits: 下只写了「- group: " + item.group + "」的那一项（计划列席）。"
-          : withKey
+        var open = existing && !existing.filed;
+        var diff = open ? difference(item, existing) : null;
+        if (open && !diff.changed && !diff.added.length) {
+          problems.push({ el: pick.session, message: "表格与文件中已有的这一项相同，没有要补充的内容：填写记录表报送日期或修改内容后再生成。" });
+        }
+        var yaml, howto, notes = [];
+        if (open && !diff.changed) {
+          // only keys the entry lacks: inserted after its last line, aligned with its keys
+          yaml = function (comments) { return auditYaml(item, { keys: diff.added, indent: existing.column, comments: comments }); };
+          howto = "打开 " + path + "，在第 " + existing.end + " 行（audits: 下「- group: " + item.group +
+            "」这一项的最后一行）之后插入下面几行，各行的字段与这一项的字段对齐。不要另加一项「- group: " +
+            item.group + "」。" + AS_BUILT;
+        } else if (open) {
+          yaml = function (comments) { return auditYaml(item, { indent: existing.column || 4, comments: comments }); };
+          howto = "打开 " + path + "，用下面几行替换" + (existing.line ? linesOf(existing) : "") + "（audits: 下「- group: " +
+            item.group + "」这一项，到下一项或文件中下一个字段之前为止）：这一项改为下面的完整内容。" +
+            (existing.line ? AS_BUILT : "");
+        } else {
+          var withKey = !session || !session.audits.length;
+          yaml = function (comments) { return auditYaml(item, { withKey: withKey, comments: comments }); };
+          howto = !session ? "" : withKey
             ? "打开 " + path + "，把下面几行加在文件末尾（该文件还没有 audits:）。"
-            : "打开 " + path + "，把下面几行插在 audits: 列表最后一项的后面，「- group:」与上面各项对齐。";
+            : "打开 " + path + "，把下面几行插在" + (session.audits_end ? "第 " + session.audits_end + " 行（" : "") +
+              "audits: 列表最后一项的末尾" + (session.audits_end ? "）" : "") + "之后，「- group:」与上面各项对齐。" +
+              (session.audits_end ? AS_BUILT : "");
+        }
         return {
           data: item,
           problems: problems,
-          notes: [],
-          yaml: function (comments) { return auditYaml(item, withKey && !replace, comments); },
+          notes: notes,
+          yaml: yaml,
           path: path,
           download: (session ? session.slug + "-" : "") + "audit-" + (item.group || "") + ".yaml",
           action: "edit",
@@ -971,16 +1083,36 @@
         }
         var withKey = !session || !session.visitors.length;
         var path = session ? recordPath(pick.unit.value, session.slug) : null;
-        var howto = !session ? "" : existing
-          ? "打开 " + path + "，在 visitors: 下" + item.name + "那一项里加上 report_filed 一行（与 role 对齐）。"
-          : withKey
+        var yaml = function (comments) { return visitorYaml(item, withKey, comments); };
+        var howto;
+        if (existing && existing.line && !existing.flow) {
+          // the visitor is recorded: only the report's date is added to that entry
+          if (!item.report_filed) {
+            problems.push({ path: ["report_filed"], message: "这次学习已记有" + item.name + "列席（第 " + existing.line +
+              " 行）。请填写" + fieldName(base.concat("report_filed"), 2) + "，生成的一行补进这一项。" });
+          }
+          yaml = function (comments) {
+            var lines = new Lines();
+            lines.add(" ".repeat(existing.column) + "report_filed: " + scalar(item.report_filed),
+              title(["visitors", 0, "report_filed"]));
+            return lines.render(comments);
+          };
+          howto = "打开 " + path + "，在第 " + existing.end + " 行（visitors: 下" + item.name +
+            "这一项的最后一行）之后插入下面一行，与这一项的 role 对齐。不要另加一项。" + AS_BUILT;
+        } else if (existing) {
+          howto = "打开 " + path + "，在 visitors: 下" + item.name + "那一项里加上 report_filed 一行（与 role 对齐）。";
+        } else {
+          howto = !session ? "" : withKey
             ? "打开 " + path + "，把下面几行加在文件末尾（该文件还没有 visitors:）。"
-            : "打开 " + path + "，把下面几行插在 visitors: 列表最后一项的后面，「- unit:」与上面各项对齐。";
+            : "打开 " + path + "，把下面几行插在" + (session.visitors_end ? "第 " + session.visitors_end + " 行（" : "") +
+              "visitors: 列表最后一项的末尾" + (session.visitors_end ? "）" : "") + "之后，「- unit:」与上面各项对齐。" +
+              (session.visitors_end ? AS_BUILT : "");
+        }
         return {
           data: item,
           problems: problems,
           notes: [],
-          yaml: function (comments) { return visitorYaml(item, withKey, comments); },
+          yaml: yaml,
           path: path,
           download: (session ? session.slug + "-" : "") + "visitor.yaml",
           action: "edit",
@@ -1049,7 +1181,8 @@
   var notesBox = el("ul", { class: "zxz-a-notes" });
   var yamlBox = el("pre", { class: "zxz-a-yaml", id: "zxz-a-yaml", tabindex: "0" });
   var scratch = el("textarea", { class: "zxz-a-scratch", hidden: true, "aria-hidden": "true", tabindex: "-1" });
-  var copyButton = el("button", { type: "button", class: "md-button md-button--primary zxz-a-copy", text: "复制 YAML" });
+  var generateButton = el("button", { type: "button", class: "md-button md-button--primary zxz-a-generate", text: "生成" });
+  var copyButton = el("button", { type: "button", class: "md-button zxz-a-copy", text: "复制 YAML" });
   var downloadButton = el("button", { type: "button", class: "md-button zxz-a-download", text: "下载" });
   var hostLink = el("a", { class: "md-button zxz-a-host", target: "_blank", rel: "noopener noreferrer", hidden: true });
   var feedback = el("span", { class: "zxz-a-feedback", role: "status" });
@@ -1068,7 +1201,7 @@
   var out = el("aside", { class: "zxz-a-out" }, [
     el("div", { class: "zxz-a-out-head", text: "生成的 YAML" }),
     status, notesBox, fileLine,
-    el("div", { class: "zxz-a-buttons" }, [copyButton, downloadButton, hostLink, feedback]),
+    el("div", { class: "zxz-a-buttons" }, [generateButton, copyButton, downloadButton, hostLink, feedback]),
     howto, noHost, yamlBox, scratch
   ]);
   while (root.firstChild) root.removeChild(root.firstChild);
@@ -1113,12 +1246,19 @@
     // problems next to their fields (only once the field was touched, or after 检查全部)
     Array.prototype.forEach.call(active.panel.querySelectorAll(".zxz-a-error"), function (e) { e.textContent = ""; });
     Array.prototype.forEach.call(active.panel.querySelectorAll(".zxz-a-invalid"), function (e) { e.classList.remove("zxz-a-invalid"); });
+    // a problem is shown (in red, beside its field and in the list) once its field was
+    // touched or 生成 was pressed: an empty form is a form to fill, not a list of errors
     var summary = [];
+    var waiting = 0;
     problems.forEach(function (problem) {
       var node = elementFor(problem);
       var wrap = node && (node.zxzWrap || node);
       var box = node && node.zxzError;
-      if (box && (showAll || (wrap && wrap.dataset.touched))) {
+      if (!(showAll || (wrap && wrap.dataset && wrap.dataset.touched))) {
+        waiting++;
+        return;
+      }
+      if (box) {
         box.textContent = box.textContent ? box.textContent + " " + problem.message : problem.message;
         node.classList.add("zxz-a-invalid");
       }
@@ -1126,14 +1266,19 @@
     });
     while (status.firstChild) status.removeChild(status.firstChild);
     var ok = problems.length === 0;
-    status.className = "zxz-a-status " + (ok ? "zxz-a-ok" : "zxz-a-bad");
+    status.className = "zxz-a-status " + (ok ? "zxz-a-ok" : summary.length ? "zxz-a-bad" : "zxz-a-todo");
     if (ok) {
       status.appendChild(el("strong", { text: "✓ 已通过格式检查，可以复制或下载。" }));
+    } else if (!summary.length) {
+      status.appendChild(el("span", { text: "请填写左侧表格（带 * 的为必填项），还有 " + waiting +
+        " 项未填写或未完成；填好后点“生成”。" }));
     } else {
-      status.appendChild(el("strong", { text: "还有 " + problems.length + " 处需要填写或修改：" }));
+      status.appendChild(el("strong", { text: "还有 " + summary.length + " 处需要填写或修改：" }));
       var list = el("ol");
-      summary.forEach(function (item) {
-        var li = el("li", { text: item.message });
+      summary.forEach(function (item, index) {
+        // the number is text of its own: a list marker is cut off from "10." on
+        var li = el("li", {}, [el("span", { class: "zxz-a-num", text: (index + 1) + "." }),
+          el("span", { text: item.message })]);
         if (item.node) {
           li.classList.add("zxz-a-jump");
           li.tabIndex = 0;
@@ -1142,6 +1287,7 @@
         list.appendChild(li);
       });
       status.appendChild(list);
+      if (waiting) status.appendChild(el("p", { class: "zxz-a-waiting", text: "另有 " + waiting + " 项尚未填写。" }));
     }
     while (notesBox.firstChild) notesBox.removeChild(notesBox.firstChild);
     state.notes.forEach(function (n) { notesBox.appendChild(el("li", { text: n })); });
@@ -1177,6 +1323,18 @@
       }
     }
   }
+
+  generateButton.addEventListener("click", function () {
+    showAll = true;
+    update();
+    if (state.problems.length === 0) {
+      feedback.textContent = "已生成，可以复制或下载";
+      return;
+    }
+    feedback.textContent = "";
+    var first = elementFor(state.problems[0]);
+    if (first && first.focus) first.focus();
+  });
 
   copyButton.addEventListener("click", function () {
     if (copyButton.disabled) return;

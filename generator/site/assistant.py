@@ -20,7 +20,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.new import SESSION_SCHEMA_LINE, assistant_data
+from generator.model import Audit, Session
+from generator.new import SESSION_SCHEMA_LINE, assistant_data, list_lines
 from generator.new_followup import PLAN_SCHEMA_LINE, plan_months
 from generator.pipeline import CheckResult
 from generator.privacy import mask_mobiles
@@ -71,6 +72,54 @@ def _masked(value: Any) -> Any:
     return value
 
 
+def _audit_entry(audit: Audit, where: dict[str, Any] | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "group": audit.group,
+        "planned": audit.planned,
+        "filed": audit.filed is not None,
+    } | _rectification(audit)
+    if audit.filed is None:  # what the page completes; a filed entry is only refused
+        findings = audit.findings
+        entry["findings"] = (
+            None
+            if findings is None
+            else {
+                name: getattr(findings, name)
+                for name in ("organization", "content", "method", "effect")
+                if getattr(findings, name) is not None
+            }
+        )
+        entry["problems"] = audit.problems
+    return entry | (where or {})
+
+
+def _session_entry(session: Session) -> dict[str, Any]:
+    """A recent session as the page needs it: what it has, and on which lines of its file
+    (as of this build) its audits and visitors stand, so that the page can say exactly
+    where new lines go and never writes a second entry for one group or visitor."""
+    audits = list_lines(session.document, "audits")
+    visitors = list_lines(session.document, "visitors")
+
+    def at(lines: Any, index: int) -> dict[str, Any] | None:
+        return lines.items[index] if lines and index < len(lines.items) else None
+
+    return {
+        "slug": session.slug,
+        "date": session.date.isoformat(),
+        "time": session.time,
+        "year_seq": session.year_seq,
+        "kind": session.kind,
+        "audits": [_audit_entry(a, at(audits, a.index)) for a in session.audits],
+        "audits_end": audits.end if audits else None,
+        "visitors": [
+            {"unit": v.unit, "name": v.name, "filed": v.report_filed is not None}
+            | (at(visitors, v.index) or {})
+            for v in session.visitors
+        ],
+        "visitors_end": visitors.end if visitors else None,
+    }
+
+
 def payload(
     result: CheckResult, settings: dict[str, Any], show_phone: bool = False
 ) -> dict[str, Any]:
@@ -82,24 +131,7 @@ def payload(
     for session in result.records.sessions:
         if session.date < since and not _owes_rectification(session):
             continue
-        sessions.setdefault(session.unit, []).append(
-            {
-                "slug": session.slug,
-                "date": session.date.isoformat(),
-                "time": session.time,
-                "year_seq": session.year_seq,
-                "kind": session.kind,
-                "audits": [
-                    {"group": a.group, "planned": a.planned, "filed": a.filed is not None}
-                    | _rectification(a)
-                    for a in session.audits
-                ],
-                "visitors": [
-                    {"unit": v.unit, "name": v.name, "filed": v.report_filed is not None}
-                    for v in session.visitors
-                ],
-            }
-        )
+        sessions.setdefault(session.unit, []).append(_session_entry(session))
     for own in sessions.values():
         own.sort(key=lambda s: s["slug"], reverse=True)
     data["sessions"] = sessions

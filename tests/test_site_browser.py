@@ -300,7 +300,7 @@ def test_screenshots(browser, sample_url, tmp_path):
     shots = [
         ("home.png", "index.html", "screen", {"width": 1400, "height": 900}),
         ("home-phone.png", "index.html", "phone", PHONE),
-        ("home-phone-map.png", "index.html#各单位每月情况", "phone", PHONE),
+        ("home-phone-map.png", "index.html#months", "phone", PHONE),
         ("record.png", "sessions/kjxy/2026-10-12.html", "screen", {"width": 1400, "height": 900}),
         ("print.png", "sessions/kjxy/2026-10-12.html", "print", {"width": 794, "height": 1123}),
         (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator import report
 from generator.findings import Severity
-from generator.pipeline import check
+from generator.pipeline import CheckResult, check
 
 
 def _columns(text: str) -> int:

@@ -165,12 +165,12 @@ def for_officers(message: str) -> str:
 
     def date(match: re.Match[str]) -> str:
         year, month, day = (int(part) for part in match.groups())
-        return f"{year}年{month}月{day}日"
+        return f"\0{year}年{month}月{day}日\0"  # marked: only these lose their spaces
 
     text = ISO_DATE.sub(date, text)
-    # 「报送表 2026年4月8日 才报送」: the spaces were there for the ISO date only
-    text = re.sub(r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]) (?=\d{4}年)", "", text)
-    text = re.sub(r"(?<=\d日) (?=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])", "", text)
+    # 「报送表 2026-04-08 才报送」: the spaces were there to set the ISO date apart
+    cjk = "[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"
+    text = re.sub(rf"(?<={cjk}) \0|\0 (?={cjk})", "\0", text).replace("\0", "")
     return text.strip()
 
 

@@ -81,7 +81,7 @@ def test_control_characters_in_history_text(tmp_path: Path, capsys) -> None:
     session.write_text(text.replace(location, f"location: {json.dumps(HOSTILE)}"), "utf-8")
     main(["history", "--records", str(repo / "records"), "--base", "main", "--as-of", "2026-11-29"])
     out = capsys.readouterr().out
-    assert "filed-record-changed" in out and "\\x1b[2J" in out
+    assert "已报送内容被修改" in out and "\\x1b[2J" in out  # the text report names rules in Chinese
     assert raw_controls(out) == []
 
 

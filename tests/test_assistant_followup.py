@@ -196,6 +196,7 @@ def test_filed_without_measures_is_refused_in_the_checkers_words(watched, site_u
     page.get_by_role("tab", name="整改情况").click()
     panel = _panel(page, "rectification")
     panel.locator("select").nth(0).select_option("wgyxy")
+    page.locator(".zxz-a-generate").click()  # problems of untouched fields show on 生成
     status = page.inner_text(".zxz-a-status")
     assert "「整改情况 › 整改情况报送日期」（filed）已填写，说明整改情况已报送" in status
     assert "「整改情况 › 整改措施及成效」（measures）" in status
@@ -283,6 +284,7 @@ def test_an_empty_plan_is_refused_in_the_schemas_words(watched, site_url):
     page = _open(watched, site_url[0])
     page.get_by_role("tab", name="年度学习计划").click()
     _panel(page, "plan").locator("[data-ptr='/unit']").select_option("hqzs")
+    page.locator(".zxz-a-generate").click()  # problems of untouched fields show on 生成
     status = page.inner_text(".zxz-a-status")
     assert "「学习安排」（items）至少要写 1 项" in status
     assert page.locator(".zxz-a-download").is_disabled()

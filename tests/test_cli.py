@@ -242,7 +242,7 @@ def test_every_flag_has_help_text() -> None:
     [
         (["check", "--format", "xml"], "参数 --format：「xml」不是可选的值（可选：text, json, github）"),
         (["check", "--bogus"], "不认识的参数：--bogus"),
-        (["new", "--unit", "kjxy"], "缺少必填参数：--date"),
+        (["new", "--date", "2026-12-01"], "缺少必填参数：--unit"),
         (["new", "--unit", "kjxy", "--date", "2026-12-01", "--members", "十五"],
          "参数 --members：「十五」不是整数"),
         (["new", "--unit", "kjxy", "--date", "2026-12-01", "--audit", "--visitor"],

@@ -357,7 +357,8 @@ def node_line(root: Node | None, path: Sequence[str | int], *, key: bool = False
         child: Node | None = None
         if isinstance(node, MappingNode):
             for k, v in node.value:
-                if isinstance(k, ScalarNode) and _scalar(k) == step:
+                # the raw text first: typing every key of every mapping on the way is slow
+                if isinstance(k, ScalarNode) and k.value == str(step) and _scalar(k) == step:
                     key_node, child = k, v
                     break
         elif (

@@ -40,12 +40,15 @@ def _gc_paused() -> Iterator[None]:
     """Loading keeps every file's node tree for line look-ups: hundreds of thousands
     of long-lived, acyclic objects. The cyclic collector would rescan them again and
     again while they pile up (more than doubling load time at 3,000 files) and could
-    free none of them, so it rests until the stage is over."""
+    free none of them, so it rests until the stage is over. Then they are frozen
+    (moved out of the collector's sight): they live as long as the result does, and
+    the first collection after the stage would otherwise walk them all once more."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 

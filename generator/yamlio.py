@@ -70,6 +70,19 @@ class _NodeOnlyLoader(_Parser, BaseResolver):
         _Parser.__init__(self, stream)
         BaseResolver.__init__(self)
 
+    def resolve(self, kind: type[Node], value: object, implicit: object) -> str:
+        """Every node gets its kind's plain tag: `_construct` types scalars itself and
+        tags are refused from the events, so the resolver's general search (a Python
+        call per node) can be skipped."""
+        return _PLAIN_TAGS[kind]
+
+
+_PLAIN_TAGS: dict[type[Node], str] = {
+    ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+    SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+    MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
+}
+
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 # Longer numbers stay text (the schema then says a number is expected, at its line):

@@ -264,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_workflow_commands(commands)
     _add_liaison_commands(commands)
+    _add_report_command(commands)
     return parser
 
 
@@ -794,6 +795,64 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- the semester circular
+
+
+def _add_report_command(commands: argparse._SubParsersAction) -> None:
+    report_cmd = commands.add_parser(
+        "report",
+        help="生成学期通报草稿（Word；--format md 打印 Markdown，json 打印统计数字）",
+        description="关于某学期基层党委理论学习中心组学习列席旁听情况的通报（草稿）。"
+        "统计截至 --as-of（默认今天）。",
+    )
+    _add_records(report_cmd)
+    report_cmd.add_argument(
+        "--semester", required=True, help="学期编号，如 2025-2026-1（见 org.yaml 的 semesters）"
+    )
+    report_cmd.add_argument("--format", choices=("docx", "json", "md"), default="docx")
+    report_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="输出文件（docx 默认写到当前文件夹的「学期编号-通报.docx」；json、md 默认打印）",
+    )
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from generator.circular import NoOrg, UnknownSemester, as_markdown, semester_figures
+
+    result = check(args.records, args.as_of, _progress_printer())
+    try:
+        figures = semester_figures(result, args.semester)
+    except (UnknownSemester, NoOrg) as err:
+        sys.stderr.write(f"{err}\n")
+        return 2
+    errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+    if errors:
+        sys.stderr.write(
+            f"注意：记录中有 {errors} 个错误，出错的记录没有统计。用 python -m generator check 查看。\n"
+        )
+    if args.format == "docx":
+        from generator.exports.circular_docx import circular_docx
+
+        data = circular_docx(figures)
+        out: Path = args.out or Path(f"{args.semester}-通报.docx")
+    else:
+        text = figures.to_json() if args.format == "json" else as_markdown(figures)
+        if args.out is None:
+            print(text)
+            return 0
+        out, data = args.out, (text + "\n").encode("utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as err:
+        sys.stderr.write(f"无法写入「{out}」：{err.strerror}\n")
+        return 1
+    sys.stderr.write(f"已写入 {out}（{figures.semester.name}，截至 {result.as_of}）\n")
+    return 0
+
+
 def _exit_status(result: report.Result, fail_on: str) -> int:
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return 1 if any(f.severity >= threshold for f in result.findings) else 0
@@ -803,7 +862,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve}
     handlers |= {"history": _run_history, "overdue": _run_overdue, "codeowners": _run_codeowners}
-    handlers |= {"new": _run_new, "export": _run_export}
+    handlers |= {"new": _run_new, "export": _run_export, "report": _run_report}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

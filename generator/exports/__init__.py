@@ -6,6 +6,7 @@ writes them all under `<out_dir>/exports/` for the site to link:
     exports/sessions/<unit>/<slug>.docx      附件1 and each 附件2 of one session
     exports/units/<unit>/<semester>.docx      all of them of one unit in one semester
     exports/<semester>.xlsx, exports/all.xlsx 台账 of a semester / of everything
+    exports/<semester>-circular.docx          通报 of a semester that has started
     exports/calendar/all.ics                  every session of the college
     exports/calendar/units/<unit>.ics         one unit's sessions
     exports/calendar/groups/<group>.ics       the sessions an audit group sits in on
@@ -19,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from generator.exports.circular_docx import circular_docx
 from generator.exports.common import (
     EXPORTS,
     FULL,
     Privacy,
     calendar_path,
+    circular_docx_path,
     masked,
     semester_sessions,
     semester_xlsx_path,
@@ -61,9 +64,16 @@ def export_count(result: CheckResult) -> int:
     """How many files `iter_exports` yields."""
     org = result.records.org
     semesters = len(org.semesters) if org else 0
+    started = len(_started(result))
     feeds_ = 1 + (len(org.units) + len(org.groups) if org else 0)
     merged = len(semester_sessions(org, result.records.sessions))
-    return len(result.records.sessions) + merged + semesters + 1 + feeds_
+    return len(result.records.sessions) + merged + semesters + started + 1 + feeds_
+
+
+def _started(result: CheckResult) -> list[str]:
+    """The semesters whose 通报 (draft) the site offers: those begun by the as-of day."""
+    org = result.records.org
+    return [s.id for s in org.semesters if s.start <= result.as_of] if org else []
 
 
 def iter_exports(
@@ -86,7 +96,11 @@ def iter_exports(
     ledger = Ledger.of(result)
     for semester in org.semesters if org else []:
         yield semester_xlsx_path(semester.id), semester_xlsx(result, semester.id, privacy, ledger)
-    yield semester_xlsx_path(None), semester_xlsx(result, None, privacy)
+    yield semester_xlsx_path(None), semester_xlsx(result, None, privacy, ledger)
+    if org is not None:
+        figures = ledger.figures
+        for semester_id in _started(result):
+            yield circular_docx_path(semester_id), circular_docx(figures[semester_id], privacy)
     calendars = Calendars(result, page_url, privacy)
     for kind, ident, name, sessions in feeds(result):
         yield calendar_path(kind, ident), calendars.calendar(sessions, name)

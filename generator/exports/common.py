@@ -110,6 +110,12 @@ def semester_xlsx_path(semester_id: str | None) -> str:
     return f"{EXPORTS}/{semester_id or 'all'}.xlsx"
 
 
+def circular_docx_path(semester_id: str) -> str:
+    """A semester's 通报 in the site (ASCII: it is a URL; the link offers the name
+    <ID>-通报.docx, which `python -m generator report` writes)."""
+    return f"{EXPORTS}/{semester_id}-circular.docx"
+
+
 def calendar_path(kind: str, ident: str | None = None) -> str:
     """kind: all | unit | group."""
     if kind == "all":

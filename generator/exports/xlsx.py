@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.exports.common import FULL, Privacy, period_of, unit_name
 from generator.model import Org, Semester, Session
 from generator.pipeline import CheckResult
@@ -67,7 +68,7 @@ TOPIC_FILLS = {"studied": Status.ON_TIME, "missing": Status.MISSING}
 class Column:
     title: str
     width: float
-    kind: str = "text"  # text | phone | date | time | int | percent
+    kind: str = "text"  # text | phone | date | time | int | percent | percent1
 
 
 def _value(value: Any, kind: str, privacy: Privacy) -> Any:
@@ -76,7 +77,7 @@ def _value(value: Any, kind: str, privacy: Privacy) -> Any:
     if kind == "time" and isinstance(value, str):
         hours, minutes = value.split(":")
         return dt.time(int(hours), int(minutes))
-    if kind in ("date", "int", "percent", "time"):
+    if kind in ("date", "int", "percent", "percent1", "time"):
         return value
     if kind == "phone":
         return privacy.clean(privacy.phone(str(value)))
@@ -128,6 +129,8 @@ def _put(cell: Cell, value: Any, kind: str) -> None:
         cell.number_format = TIME_FORMAT
     elif kind == "percent":
         cell.number_format = "0%"
+    elif kind == "percent1":
+        cell.number_format = "0.0%"
 
 
 def _status_fill(cell: Cell, status: Status) -> None:
@@ -341,14 +344,47 @@ def _quota_text(quota: Quota | None) -> tuple[str, Status | None]:
     return (f"{word}（{quota.count}次）" if quota.count else word), quota.status
 
 
+# The 通报's figures (circular.UnitFigures), by the same definitions as the 通报 and the site.
+FIGURE_COLUMNS = (
+    Column("学习次数", 9, "int"),
+    Column("未学习月份", 14),
+    Column("参加率", 9, "percent1"),
+    Column("第一议题", 9, "int"),
+    Column("被列席旁听", 10, "int"),
+    Column("邀请列席", 9, "int"),
+    Column("列席他单位", 10, "int"),
+    Column("已到期报送", 10, "int"),
+    Column("按时报送", 9, "int"),
+)
+
+
+def _figure_values(row: UnitFigures | None) -> list[Any]:
+    if row is None:
+        return [None] * len(FIGURE_COLUMNS)
+    return [
+        row.sessions,
+        "、".join(row.months_missing) or None,
+        row.attendance,
+        row.first_topic,
+        row.audits_received,
+        row.invited,
+        row.visits_made,
+        row.filings_due,
+        row.filings_on_time,
+    ]
+
+
 def _matrix_sheet(
     book: Workbook,
     quotas: list[Quota],
     semesters: list[Semester],
     org: Org | None,
     privacy: Privacy,
+    figures: dict[str, SemesterFigures] | None = None,
 ) -> None:
-    """督查统计: one row per unit and semester; a column per month and per semester quota.
+    """督查统计: one row per unit and semester; the 通报's figures (学习次数 … 按时报送, from
+    circular.all_figures: one computation for the 通报, the site and this sheet), then a
+    column per month and per semester quota.
 
     One semester's workbook has a column per month (2026年9月学习); a workbook of
     several semesters has a column per month of the year (9月学习), each row filling
@@ -372,6 +408,7 @@ def _matrix_sheet(
         Column("类别", 10),
         Column("列席旁听组", 10),
     ]
+    columns += FIGURE_COLUMNS
     columns += [
         Column(f"{m[:4]}年{int(m[5:])}月学习" if by_year_month else f"{int(m)}月学习", 11)
         for m in months
@@ -384,6 +421,7 @@ def _matrix_sheet(
     fills: list[list[Status | None]] = []
     for semester in semesters:
         own_months = {column_of(m): m for m in semester.months()}
+        by_unit = {u.unit: u for u in figures[semester.id].units} if figures else {}
         for unit in org.units.values():
             row: list[Any] = [
                 semester.name,
@@ -391,8 +429,9 @@ def _matrix_sheet(
                 unit.name,
                 unit.kind,
                 org.group_of_unit.get(unit.id),
+                *_figure_values(by_unit.get(unit.id)),
             ]
-            statuses: list[Status | None] = [None] * 5
+            statuses: list[Status | None] = [None] * (5 + len(FIGURE_COLUMNS))
             for column in months:
                 month = own_months.get(column)
                 if month is None:
@@ -548,11 +587,14 @@ class Ledger:
     sessions: dict[str | None, list[Session]] = field(default_factory=lambda: defaultdict(list))
     filings: dict[str | None, list[Filing]] = field(default_factory=lambda: defaultdict(list))
     quotas: dict[str, list[Quota]] = field(default_factory=lambda: defaultdict(list))
+    figures: dict[str, SemesterFigures] = field(default_factory=dict)  # the 通报's, by semester
 
     @classmethod
     def of(cls, result: CheckResult) -> Ledger:
         org = result.records.org
         ledger = cls()
+        if org is not None:
+            ledger.figures = all_figures(result)
         period: dict[str, str | None] = {}
         for session in result.records.sessions:
             semester = period_of(org, session.date)
@@ -592,11 +634,11 @@ def semester_xlsx(
     sorting when writing many."""
     org = result.records.org
     semesters = list(org.semesters) if org else []
+    ledger = ledger or Ledger.of(result)
     if semester_id is not None:
         semesters = [s for s in semesters if s.id == semester_id]
         if not semesters:
             raise KeyError(semester_id)
-        ledger = ledger or Ledger.of(result)
         sessions = ledger.sessions.get(semester_id, [])
         filings = ledger.filings.get(semester_id, [])
         quotas = ledger.quotas.get(semester_id, [])
@@ -611,7 +653,7 @@ def semester_xlsx(
     _audits_sheet(book, sessions, org, by_key, privacy)
     _visitors_sheet(book, sessions, org, by_key, privacy)
     _filings_sheet(book, filings, org, privacy)
-    _matrix_sheet(book, quotas, semesters, org, privacy)
+    _matrix_sheet(book, quotas, semesters, org, privacy, ledger.figures)
     _rectification_sheet(book, sessions, org, by_key, privacy)
     _plan_sheet(book, result, semesters if semester_id is not None else None, privacy)
     title = semesters[0].name if semester_id and semesters else "全部学期"

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
+from generator import charts as charts_module
 from generator.escape import html_text, markdown_inline
 from generator.exports.common import (
     calendar_path,
+    circular_docx_path,
     semester_xlsx_path,
     session_docx_path,
     unit_semester_docx_path,
@@ -123,6 +125,7 @@ def make_environment(options: Options) -> Environment:
         rule_id=rule_id,
         status_badge=status_badge,
         quota_badge=quota_badge,
+        count_badge=count_badge,
         RULE_TITLES=RULE_TITLES,
         FILING_LABELS=FILING_LABELS,
         Status=Status,
@@ -191,6 +194,13 @@ def rule_id(rule: str) -> Markup:
     """The rule's id, small and grey beside its Chinese name: officers read the name,
     the id is what the JSON output, the annotations and 规则说明 call it."""
     return Markup('<code class="rule-id" title="规则编号">{}</code>').format(rule)
+
+
+def count_badge(quota, text: str) -> Markup:  # quota: Quota | None
+    """A count coloured by its quota's status; grey where the unit owes none (直属党支部)."""
+    if quota is None:
+        return Markup('<span class="zxz-st zxz-st-none" title="不要求">{}</span>').format(text)
+    return status_badge(quota.status, text)
 
 
 def quota_badge(quota, monthly: bool = False) -> Markup:  # quota: Quota | None
@@ -309,6 +319,40 @@ def ics_file(kind: str, ident: str | None = None) -> str:
     return _export(calendar_path(kind, ident))
 
 
+def circular_file(semester: Semester) -> str:
+    return _export(circular_docx_path(semester.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    """A chart of the 督查统计 page: its inline SVG and its numbers as a table."""
+
+    number: int
+    chart: charts_module.Chart
+    svg: Markup
+    ident: Markup  # zxz-chart-<key>: an id, made of checked characters only
+
+
+_SVG_TAG = re.compile(r"<svg\b")
+
+
+def stats_charts(data: SiteData, semester: Semester, options: Options) -> list[ChartView]:
+    """The semester's charts, drawn once (for its one 督查统计 page) at build time: inline
+    SVG, its text kept as text, labelled for screen readers by the figure's caption."""
+    figures = data.semester_figures(semester)
+    out: list[ChartView] = []
+    for number, chart in enumerate(
+        charts_module.charts(figures, lambda text: _masked(text, options)), 1
+    ):
+        ident = f"zxz-chart-{safe_id(chart.key)}"
+        drawn = charts_module.svg(chart, prefix="zxz-chart")
+        drawn = _SVG_TAG.sub(
+            f'<svg role="img" aria-labelledby="{ident}-caption" class="zxz-chart-svg"', drawn, 1
+        )
+        out.append(ChartView(number, chart, Markup(drawn), Markup(ident)))
+    return out
+
+
 def finding_groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -336,6 +380,8 @@ def render_pages(
         "unit_docx_file": unit_docx_file,
         "xlsx_file": xlsx_file,
         "ics_file": ics_file,
+        "circular_file": circular_file,
+        "stats_charts": lambda semester: stats_charts(data, semester, options),
         "finding_groups": finding_groups,
         "semesters_newest": list(reversed(data.semesters)),
         "followup": follow,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.findings import Finding, Severity
 from generator.model import Audit, Group, Semester, Session, Unit
 from generator.pipeline import CheckResult
@@ -71,33 +72,30 @@ class SessionView:
 
 @dataclass(slots=True)
 class UnitStats:
-    """One row of 督查统计: a unit in a semester."""
+    """One row of 督查统计: a unit's figures in a semester (circular.UnitFigures, the
+    same as the 通报's and the 台账's) and, for the colours, the statuses of its quotas."""
 
     unit: Unit
-    months_due: int = 0
-    months_met: int = 0
-    monthly: Status | None = None
+    figures: UnitFigures
+    threshold: Fraction
     audit: Quota | None = None
     invite: Quota | None = None
     visit: Quota | None = None
-    filings_due: int = 0
-    filings_on_time: int = 0
-    filings_status: Status | None = None
-    attendance: list[Fraction] = field(default_factory=list)
-    held: int = 0
-    first_topic: int = 0
 
     @property
-    def on_time_rate(self) -> float | None:
-        return self.filings_on_time / self.filings_due if self.filings_due else None
+    def attendance_ok(self) -> bool | None:
+        """At or above the threshold (exactly 90% is fine, as attendance-low says)."""
+        value = self.figures.attendance_fraction
+        return None if value is None else value >= self.threshold
 
     @property
-    def attendance_rate(self) -> float | None:
-        return float(sum(self.attendance) / len(self.attendance)) if self.attendance else None
-
-    @property
-    def first_topic_rate(self) -> float | None:
-        return self.first_topic / self.held if self.held else None
+    def filings_status(self) -> Status | None:
+        f = self.figures
+        if not f.filings_due:
+            return None
+        if f.filings_missing:
+            return Status.MISSING
+        return Status.LATE if f.filings_late else Status.ON_TIME
 
 
 # A heat-map cell says whether the unit studied that month; its paperwork is a mark of
@@ -170,6 +168,7 @@ class SiteData:
         default_factory=dict, init=False
     )
     _quotas: dict[tuple[str, str | None], list[Quota]] = field(default_factory=dict, init=False)
+    _figures: dict[str, SemesterFigures] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         by_period: dict = defaultdict(list)
@@ -273,41 +272,27 @@ class SiteData:
 
     # ------------------------------------------------------------ summaries
 
+    def semester_figures(self, semester: Semester) -> SemesterFigures:
+        """The semester's figures: computed once for every semester (circular.all_figures),
+        the same that the 通报 and the 台账 print."""
+        if self._figures is None:
+            self._figures = all_figures(self.result)
+        return self._figures[semester.id]
+
     def semester_stats(self, semester: Semester) -> list[UnitStats]:
-        rows = {unit_id: UnitStats(unit) for unit_id, unit in self.units.items()}
+        figures = {f.unit: f for f in self.semester_figures(semester).units}
+        threshold = Fraction(str(self.attendance_threshold))
+        rows = {uid: UnitStats(unit, figures[uid], threshold) for uid, unit in self.units.items()}
         for quota in self.quotas_for(semester):
             row = rows.get(quota.unit)
             if row is None:
                 continue
-            if quota.rule == "monthly-study-missing":
-                if quota.status is not Status.PENDING:
-                    row.months_due += 1
-                    row.months_met += quota.status is Status.ON_TIME
-                row.monthly = worst([s for s in (row.monthly, quota.status) if s is not None])
-            elif quota.rule == "group-audit-missing":
+            if quota.rule == "group-audit-missing":
                 row.audit = quota
             elif quota.rule == "invite-missing":
                 row.invite = quota
             elif quota.rule == "visit-missing":
                 row.visit = quota
-        for view in self._by_period.get(semester.id, []):
-            if view.semester is not semester or view.session.unit not in rows:
-                continue
-            row = rows[view.session.unit]
-            session = view.session
-            for filing in view.filings:
-                if filing.status in (Status.ON_TIME, Status.LATE, Status.MISSING):
-                    row.filings_due += 1
-                    row.filings_on_time += filing.status is Status.ON_TIME
-            row.filings_status = worst(
-                [f.status for f in view.filings if f.status is not Status.PENDING]
-                + ([row.filings_status] if row.filings_status else [])
-            )
-            if view.held and session.is_study:
-                row.held += 1
-                row.first_topic += any(t.first_topic for t in session.topics)
-                if session.present is not None and session.members:
-                    row.attendance.append(Fraction(session.present, session.members))
         return list(rows.values())
 
     def heat_map(self, semester: Semester) -> tuple[list[str], list[list[HeatCell]]]:

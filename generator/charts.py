@@ -40,6 +40,7 @@ CJK_FAMILIES = (
 GREEN, AMBER, RED, GREY, LIGHT = "#43a047", "#f9a825", "#d32f2f", "#b0bec5", "#e3e7ea"
 INK = "#263238"
 WIDTH = 7.0  # inches; the Word file scales it to the text width (15.6 cm)
+PNG_DPI = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,9 @@ class Chart:
     summary: str  # one sentence for screen readers and the caption
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]]
-    draw: Callable[[Any], None]  # draws on a matplotlib Figure
+    draw: Callable[[Any, bool], None]  # draws on a matplotlib Axes; bool: full labels
     height: float  # inches
+    panel: str = ""  # its title as one panel of the Word file's combined figure
 
 
 def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[Chart]:
@@ -61,19 +63,23 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
     threshold = Fraction(str(figures.attendance_threshold))
     height = 0.9 + 0.3 * max(len(units), 1)
 
-    def attendance(fig: Any) -> None:
+    def attendance(ax: Any, full: bool) -> None:
         values = [u.attendance_fraction for u in units]
         colours = [GREEN if v is not None and v >= threshold else AMBER for v in values]
-        ax = _bars(fig, names, [_pct(v) for v in values], colours, [percent(v) for v in values])
+        _bars(ax, names, [_pct(v) for v in values], colours, [percent(v) for v in values], full)
         limit = float(threshold) * 100
         ax.axvline(limit, color=RED, linestyle="--", linewidth=1.2)
-        ax.text(limit, -0.9, f"要求 {limit:g}%", color=RED, ha="center", va="bottom", fontsize=9)
-        ax.set_xlabel("中心组成员参加率（实到人次 ÷ 应到人次）")
+        if full:
+            ax.text(
+                limit, -0.9, f"要求 {limit:g}%", color=RED, ha="center", va="bottom", fontsize=9
+            )
+        if full:
+            ax.set_xlabel("中心组成员参加率（实到人次 ÷ 应到人次）")
 
-    def on_time(fig: Any) -> None:
+    def on_time(ax: Any, full: bool) -> None:
         values = [u.on_time_rate for u in units]
         labels = [
-            f"{percent(v)}（{u.filings_on_time}/{u.filings_due}）"
+            (f"{percent(v)}（{u.filings_on_time}/{u.filings_due}）" if full else percent(v))
             if v is not None
             else "无到期材料"
             for u, v in zip(units, values, strict=True)
@@ -81,12 +87,11 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
         colours = [
             GREEN if v == 1 else AMBER if v and v >= Fraction(9, 10) else RED for v in values
         ]
-        ax = _bars(fig, names, [_pct(v) for v in values], colours, labels)
-        ax.set_xlabel("按时报送率（按时报送 ÷ 已到期：安排表、会后报送、列席情况书面报告）")
+        _bars(ax, names, [_pct(v) for v in values], colours, labels, full)
+        if full:
+            ax.set_xlabel("按时报送率（按时报送 ÷ 已到期：安排表、会后报送、列席情况书面报告）")
 
-    def months(fig: Any) -> None:
-        ax = fig.subplots()
-        fig.subplots_adjust(left=0.27, right=0.97, top=0.93, bottom=0.14)
+    def months(ax: Any, full: bool) -> None:
         ys = list(range(len(units)))
         owed = [u.months_owed for u in units]
         studied = [u.months_studied for u in units]
@@ -99,16 +104,15 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             label="已学习月数",
         )
         for y, (s, o) in enumerate(zip(studied, owed, strict=True)):
-            ax.text(max(o, s) + 0.08, y, f"{s}/{o}", va="center", fontsize=9, color=INK)
+            ax.text(max(o, s) + 0.08, y, f"{s}/{o}", va="center", fontsize=_size(full), color=INK)
         _unit_axis(ax, names)
         ax.set_xlim(0, max([*owed, 1]) + 1)
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel("月数（已结束或已学习的月份；免除的月份不计）")
-        ax.legend(loc="upper right", ncol=2, fontsize=9, frameon=False, borderaxespad=0.1)
+        if full:
+            ax.set_xlabel("月数（已结束或已学习的月份；免除的月份不计）")
+            ax.legend(loc="upper right", ncol=2, fontsize=9, frameon=False, borderaxespad=0.1)
 
-    def college(fig: Any) -> None:
-        ax = fig.subplots()
-        fig.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.2)
+    def college(ax: Any, full: bool) -> None:
         labels = [cn_month(m.month) for m in figures.months]
         bottom = [0] * len(labels)
         for name, colour, values in (
@@ -147,6 +151,7 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             ],
             attendance,
             height,
+            f"参加率（虚线：{threshold_text}）",
         ),
         Chart(
             "on-time",
@@ -159,6 +164,7 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             ],
             on_time,
             height,
+            "按时报送率",
         ),
         Chart(
             "months",
@@ -171,6 +177,7 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             ],
             months,
             height,
+            "已学习/应学习月数",
         ),
         Chart(
             "college",
@@ -191,18 +198,27 @@ def _pct(value: Fraction | None) -> float:
     return float(value) * 100 if value is not None else 0.0
 
 
-def _bars(fig: Any, names: list[str], values: list[float], colours: list[str], labels: list[str]):
+def _size(full: bool) -> float:
+    """Value labels: smaller in a panel of the combined figure."""
+    return 9 if full else 6.5
+
+
+def _bars(
+    ax: Any,
+    names: list[str],
+    values: list[float],
+    colours: list[str],
+    labels: list[str],
+    full: bool,
+) -> None:
     """Horizontal percentage bars, one per unit, each labelled at its end."""
-    ax = fig.subplots()
-    fig.subplots_adjust(left=0.27, right=0.97, top=0.93, bottom=0.14)
     ys = list(range(len(names)))
     ax.barh(ys, values, height=0.6, color=colours)
     for y, (value, label) in enumerate(zip(values, labels, strict=True)):
-        ax.text(min(value, 100) + 1, y, label, va="center", fontsize=9, color=INK)
+        ax.text(min(value, 100) + 1, y, label, va="center", fontsize=_size(full), color=INK)
     _unit_axis(ax, names)
     ax.set_xlim(0, 125)
-    ax.set_xticks([0, 20, 40, 60, 80, 100], ["0", "20%", "40%", "60%", "80%", "100%"])
-    return ax
+    ax.set_xticks([0, 50, 100], ["0", "50%", "100%"])
 
 
 def _unit_axis(ax: Any, names: list[str]) -> None:
@@ -241,23 +257,59 @@ def _settings() -> dict[str, Any]:
     }
 
 
+# Margins of one chart, in figure fractions: unit names on the left of the unit charts.
+_MARGINS = {
+    "college": {"left": 0.09, "right": 0.97, "top": 0.9, "bottom": 0.2},
+    "units": {"left": 0.27, "right": 0.97, "top": 0.93, "bottom": 0.14},
+}
+
+
+def _save(figure: Any, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "png":
+        figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    else:
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
 def _render(chart: Chart, fmt: str) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_settings()):
         figure = Figure(figsize=(WIDTH, chart.height))
-        chart.draw(figure)
-        buffer = io.BytesIO()
-        if fmt == "png":
-            figure.savefig(buffer, format="png", dpi=200, metadata={"Software": None})
-        else:
-            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+        figure.subplots_adjust(**_MARGINS["college" if chart.key == "college" else "units"])
+        chart.draw(figure.subplots(), True)
+        return _save(figure, fmt)
 
 
 def png(chart: Chart) -> bytes:
     return _render(chart, "png")
+
+
+def panels_png(panels: list[Chart]) -> bytes:
+    """Several unit charts side by side as one picture, sharing the unit names (the
+    Word file's 图1): one drawing instead of three, which the build pays per semester."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    rows = max(len(panels[0].rows), 1)
+    height = min(0.9 + 0.26 * rows, 9.5)  # the picture must fit an A4 page's text height
+    with matplotlib.rc_context(_settings() | {"font.size": 8}):
+        figure = Figure(figsize=(WIDTH, height))
+        figure.subplots_adjust(
+            left=0.22, right=0.99, top=1 - 0.45 / height, bottom=0.35 / height, wspace=0.08
+        )
+        axes = figure.subplots(1, len(panels), sharey=True)
+        for ax, chart in zip(axes, panels, strict=True):
+            chart.draw(ax, False)
+            # a title placed by hand: set_title measures every tick label to place itself
+            ax.text(0.5, 1.0 + 0.2 / height, chart.panel, transform=ax.transAxes,
+                    ha="center", va="bottom", fontsize=9, color=INK)  # fmt: skip
+        for ax in axes[1:]:
+            ax.yaxis.set_visible(False)  # the names once, on the left
+        return _save(figure, "png")
 
 
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)

@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from generator.findings import RULE_TITLES, Finding, Severity
-from generator.model import Audit, Semester, Session
+from generator.model import Semester, Session
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Status
 
@@ -164,8 +164,9 @@ class MonthFilings:
 class RectificationItem:
     """An audit of the semester that set a 整改期限 (rectify_by), and where it stands."""
 
-    session: Session
-    audit: Audit
+    unit: str
+    date: dt.date  # the session's
+    group: str
     rectify_by: dt.date
     filed: dt.date | None
     measures: str | None
@@ -181,7 +182,7 @@ class SemesterFigures:
     months: list[MonthFilings]
     warnings: list[Finding]
     rectifications: list[RectificationItem]
-    session_dates: dict[str, dt.date]  # session path -> date, for naming findings
+    session_dates: dict[str, dt.date]  # its sessions' path -> date, for naming findings
     unit_names: dict[str, str]
     group_leaders: dict[str, str]
     attendance_threshold: float = 0.9
@@ -289,7 +290,6 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
             warnings[finding.semester].append(finding)
 
     rectifications = _rectifications(result, in_semester, today)
-    paths = {s.path: s.date for s in result.records.sessions}
     leaders = {g.id: g.leader.name for g in org.groups.values()}
     figures: dict[str, SemesterFigures] = {}
     for semester_id, semester in semesters.items():
@@ -313,7 +313,7 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
             ],
             warnings=warnings.get(semester_id, []),
             rectifications=rectifications.get(semester_id, []),
-            session_dates=paths,
+            session_dates={s.path: s.date for s in in_semester.get(semester_id, [])},
             unit_names={uid: u.name for uid, u in org.units.items()},
             group_leaders=leaders,
             attendance_threshold=org.attendance_threshold,
@@ -375,7 +375,9 @@ def _rectifications(
                 else:
                     status = Status.MISSING if rectify_by < today else Status.PENDING
                 out[semester_id].append(
-                    RectificationItem(session, audit, rectify_by, filed, measures, status)
+                    RectificationItem(
+                        session.unit, session.date, audit.group, rectify_by, filed, measures, status
+                    )
                 )
     return out
 
@@ -504,9 +506,9 @@ def rectification_lines(figures: SemesterFigures) -> list[str]:
     """四、整改情况: one line per audit with a 整改期限."""
     lines = []
     for item in figures.rectifications:
-        name = figures.unit_names.get(item.session.unit, item.session.unit)
+        name = figures.unit_names.get(item.unit, item.unit)
         line = (
-            f"{name}（{cn_date(item.session.date)}，列席旁听组{item.audit.group}）："
+            f"{name}（{cn_date(item.date)}，列席旁听组{item.group}）："
             f"整改期限{cn_date(item.rectify_by)}，{RECTIFICATION_WORDS[item.status]}"
         )
         if item.filed is not None:

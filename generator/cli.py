@@ -622,7 +622,7 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     )
 
     export_cmd = commands.add_parser(
-        "export", help="导出 Word 表格（附件1、附件2）、Excel 台账和日历订阅（.ics）"
+        "export", help="导出 Word 表格（附件1、附件2）、学期通报、Excel 台账和日历订阅（.ics）"
     )
     _add_records(export_cmd)
     export_cmd.add_argument(

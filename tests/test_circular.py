@@ -245,7 +245,7 @@ def test_docx_is_an_a4_official_document(word: bytes) -> None:
     footer = document.sections[0].footer._element.xml
     assert 'w:instr="PAGE"' in footer  # — 1 —
     pictures = document.inline_shapes
-    assert len(pictures) == 4 and all(abs(p.width - Cm(15.6)) < Cm(0.01) for p in pictures)
+    assert len(pictures) == 2 and all(abs(p.width - Cm(15.6)) < Cm(0.01) for p in pictures)
     assert document.core_properties.created == dt.datetime(2026, 5, 10, tzinfo=dt.UTC)
 
 
@@ -274,10 +274,12 @@ def test_rectification_section_reads_the_audits_rectify_by() -> None:
     planned = SimpleNamespace(group="g2", rectify_by=dt.date(2026, 6, 1), rectification=None)
     overdue = SimpleNamespace(group="g3", rectify_by=dt.date(2026, 5, 1), rectification=None)
     plain = SimpleNamespace(group="g4")
-    session = SimpleNamespace(path="p", audits=[audit, planned, overdue, plain])
+    session = SimpleNamespace(
+        path="p", unit="ua", date=dt.date(2026, 3, 10), audits=[audit, planned, overdue, plain]
+    )
     result = SimpleNamespace(evaluation=SimpleNamespace(filings=[]))
     items = _rectifications(result, {"s1": [session]}, AS_OF)["s1"]
-    assert [(i.audit.group, i.status) for i in items] == [
+    assert [(i.group, i.status) for i in items] == [
         ("g1", Status.LATE),
         ("g2", Status.PENDING),
         ("g3", Status.MISSING),
@@ -363,3 +365,54 @@ def test_markdown_escapes_record_text(tiny) -> None:
     finally:
         tiny.units[0].name = "甲学院党委"
     assert "| 甲\\|\\<b\\>\\* | 3 |" in text
+
+
+# ---------------------------------------------------------------- printed by LibreOffice
+
+SAMPLES = ROOT / "records"
+SCREENSHOT = ROOT / "docs" / "images" / "circular.png"
+
+
+def test_circular_prints_through_libreoffice(tmp_path: Path) -> None:
+    """The sample's ended semester, converted to PDF by LibreOffice as an office would
+    print it. UPDATE_SCREENSHOTS=1 writes its first pages to docs/images/circular.png
+    (with poppler's pdftoppm; then look at it)."""
+    import os
+    import shutil
+    import subprocess
+
+    from support import unavailable
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        unavailable("LibreOffice not found: apt-get install libreoffice-writer-nogui")
+    figures = semester_figures(check(SAMPLES, dt.date(2026, 11, 29)), "2025-2026-2")
+    source = tmp_path / "2025-2026-2-通报.docx"
+    source.write_bytes(circular_docx(figures))
+    profile = (tmp_path / "profile").as_uri()  # its own profile: other runs may be open
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdf = (tmp_path / "2025-2026-2-通报.pdf").read_bytes()
+    pages = len(__import__("re").findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 3 <= pages <= 8, pages
+    assert b"/Subtype/Image" in pdf.replace(b" ", b"")  # the charts came through
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        return
+    from PIL import Image
+
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3", str(tmp_path / "2025-2026-2-通报.pdf"),
+         str(tmp_path / "page")],
+        check=True, timeout=120,
+    )  # fmt: skip
+    images = [Image.open(p) for p in sorted(tmp_path.glob("page-*.png"))]
+    sheet = Image.new("RGB", (sum(i.width for i in images) + 20 * (len(images) + 1),
+                              max(i.height for i in images) + 40), "#d0d4d8")  # fmt: skip
+    x = 20
+    for image in images:
+        sheet.paste(image, (x, 20))
+        x += image.width + 20
+    sheet.save(SCREENSHOT, optimize=True)

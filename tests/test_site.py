@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html.parser
 import json
 import os
 import re
@@ -270,7 +271,139 @@ def test_stats_page_has_a_unit_row_per_unit_and_findings_by_rule(sample_site):
         assert not re.search(r"[a-z]+-[a-z]+", heading), heading
     assert '<code class="rule-id" title="规则编号">arrangement-late</code>' in html
     assert text.count("直属党支部") >= 2
-    assert "未完成（0次）" in text  # g3 never sat in on tsgzs
+    (table,) = [t for t in html_tables(site / "stats" / "2025-2026-2.html") if "学习次数" in t[0]]
+    assert len(table) == 1 + 12
+    tsgzs = next(row for row in table if row[0] == "图书馆直属党支部")
+    assert tsgzs[6] == "0"  # g3 never sat in on tsgzs (group-audit-missing) …
+    assert 'zxz-st-missing">0</span>' in (site / "stats" / "2025-2026-2.html").read_text(
+        encoding="utf-8"
+    )  # … and the count says so in red
+    assert "出自同一计算" in text  # the page says whose definitions it uses
+
+
+class _Tables(html.parser.HTMLParser):
+    """Every <table> of a page as rows of cell texts (header row included)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(path: Path) -> list[list[list[str]]]:
+    parser = _Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def test_site_ledger_and_circular_agree_figure_for_figure(sample_site, capsys):
+    """One computation: the 督查统计 page, the 台账's 督查统计 sheet and the 通报 (its Word
+    table, and report --format json) show the same figures for every unit."""
+    from decimal import Decimal
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    site, _ = sample_site
+    headers = ["单位", "学习次数", "未学习月份", "参加率", "第一议题", "被列席旁听", "邀请列席",
+               "列席他单位", "按时报送"]  # fmt: skip
+    for semester in ("2025-2026-2", "2026-2027-1"):
+        args = ["report", "--records", str(SAMPLE), "--as-of", AS_OF, "--semester", semester]
+        assert main([*args, "--format", "json"]) == 0
+        units = json.loads(capsys.readouterr().out)["units"]
+        assert [u["unit"] for u in units] == list(check(SAMPLE).records.org.units)
+        # the 通报 the page offers for download
+        (table,) = Document(site / "exports" / f"{semester}-circular.docx").tables
+        word = [[c.text for c in row.cells] for row in table.rows]
+        assert word[0] == headers
+        # the page
+        page = html_tables(site / "stats" / f"{semester}.html")
+        (stats,) = [t for t in page if t[0][:1] == ["单位"] and "学习次数" in t[0]]
+        assert [h for h in stats[0] if h != "类型"] == headers
+        shown = [[cell for i, cell in enumerate(row) if i != 1] for row in stats[1:]]
+        assert shown == word[1:]
+        # the 台账
+        sheet = load_workbook(site / "exports" / f"{semester}.xlsx")["督查统计"]
+        titles = [c.value for c in sheet[1]]
+        ledger = [
+            dict(zip(titles, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        ]
+        assert len(units) == len(word) - 1 == len(ledger)
+        checked = 0
+        for unit, row, line in zip(units, word[1:], ledger, strict=True):
+            assert row[0] == unit["name"] == line["党组织名称"]
+            assert row[1] == str(unit["sessions"]) == str(line["学习次数"])
+            months = "、".join(unit["months_missing"])
+            assert row[2] == (months or "—") and (line["未学习月份"] or "") == months
+            if unit["attendance"] is None:
+                assert row[3] == "—" and line["参加率"] is None
+            else:
+                assert line["参加率"] == unit["attendance"]
+                shown_rate = Decimal(row[3].removesuffix("%"))
+                assert abs(shown_rate - Decimal(str(unit["attendance"])) * 100) <= Decimal("0.05")
+            assert row[4] == str(unit["first_topic"]) == str(line["第一议题"])
+            assert row[5] == str(unit["audits_received"]) == str(line["被列席旁听"])
+            assert row[6] == str(unit["invited"]) == str(line["邀请列席"])
+            assert row[7] == str(unit["visits_made"]) == str(line["列席他单位"])
+            assert row[8] == f"{unit['filings_on_time']}/{unit['filings_due']}"
+            assert (line["按时报送"], line["已到期报送"]) == (
+                unit["filings_on_time"],
+                unit["filings_due"],
+            )
+            checked += 1
+        assert checked == 12
+
+
+def test_stats_page_offers_the_circular_and_its_charts(sample_site):
+    site, _ = sample_site
+    ended = Page.of(site / "stats" / "2025-2026-2.html")
+    links = {a.get("href"): a for tag, a in ended.tags if tag == "a"}
+    circular = links["../exports/2025-2026-2-circular.docx"]
+    assert circular["download"] == "2025-2026-2-通报.docx"
+    assert "下载通报（Word）" in ended.visible and "下载台账（Excel）" in ended.visible
+    assert "进行中" not in ended.visible.split("点击表头")[0]
+    current = Page.of(site / "stats" / "2026-2027-1.html")
+    assert "下载通报草稿（Word）" in current.visible
+    head = current.visible.split("点击表头")[0]
+    assert "进行中" in head.split("下载通报草稿（Word）")[1]
+    for page in (ended, current):
+        figures = [a for tag, a in page.tags if tag == "figure"]
+        assert len(figures) == 4
+        assert all(
+            f["role"] == "group" and f["aria-labelledby"].endswith("-caption") for f in figures
+        )
+        svgs = [a for tag, a in page.tags if tag == "svg" and a.get("class") == "zxz-chart-svg"]
+        assert len(svgs) == 4 and all(s["role"] == "img" for s in svgs)
+        ids = [a["id"] for tag, a in page.tags if a.get("id")]
+        assert len(ids) == len(set(ids))  # four charts on one page, no id twice
+        assert "图中数字" in page.visible and "各单位中心组成员参加率" in page.visible
+    raw = (site / "stats" / "2025-2026-2.html").read_text(encoding="utf-8")
+    assert ">会计学院党委</text>" in raw  # labels are text in the SVG
+    # the numbers as text: the chart's table holds every unit's rate
+    rates = [
+        t
+        for t in html_tables(site / "stats" / "2025-2026-2.html")
+        if t[0][:2] == ["单位", "参加率"]
+    ]
+    assert len(rates) == 1 and len(rates[0]) == 13
 
 
 def test_sortable_tables_script_is_vendored_and_loaded(sample_site):
@@ -421,6 +554,10 @@ def test_the_site_publishes_the_exports_and_every_page_links_its_own(sample_site
     exports = site / "exports"
     docx = sorted((exports / "sessions").rglob("*.docx"))
     assert len(docx) == len(list((SAMPLE / "sessions").rglob("*.yaml")))
+    assert {p.name for p in exports.glob("*.docx")} == {
+        "2025-2026-2-circular.docx",  # the 通报 of each semester begun by the as-of day
+        "2026-2027-1-circular.docx",
+    }
     assert {p.name for p in exports.glob("*.xlsx")} == {
         "2025-2026-2.xlsx",
         "2026-2027-1.xlsx",

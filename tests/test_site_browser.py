@@ -277,6 +277,44 @@ def test_searching_a_leaders_name_lists_that_leaders_records_first(watched, site
     assert 0 < count <= len(named), (meta, len(named))
 
 
+def test_stats_charts_render_with_chinese_glyphs_on_a_phone_and_in_print(browser, site_url):
+    watched = Watched(browser, viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    try:
+        page = watched.page
+        page.goto(f"{site_url}/stats/2025-2026-2.html", wait_until="networkidle")
+        charts = page.locator("figure.zxz-chart")
+        assert charts.count() == 4
+        for index in range(4):
+            chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()
+            box = chart.locator("svg.zxz-chart-svg").bounding_box()
+            assert 300 < box["width"] <= 390 and box["height"] > 100  # scaled to the phone
+            label = chart.get_attribute("aria-labelledby")
+            assert page.locator(f"#{label}").inner_text().startswith(f"图{index + 1}")
+        labels = page.locator("#zxz-chart-attendance svg text").all_text_contents()
+        assert "会计学院党委" in labels and "图书馆直属党支部" in labels
+        # the labels' font draws 会 and 党 differently: glyphs, not the same missing-glyph box
+        same = page.evaluate(
+            """() => {
+                const text = document.querySelector('#zxz-chart-attendance svg text');
+                const font = getComputedStyle(text).fontFamily;
+                const draw = (ch) => {
+                    const c = document.createElement('canvas'); c.width = c.height = 40;
+                    const g = c.getContext('2d'); g.font = `32px ${font}`;
+                    g.fillText(ch, 2, 34); return c.toDataURL();
+                };
+                return [draw('会') === draw('党'), draw('会') === draw('一')];
+            }"""
+        )
+        assert same == [False, False]
+        page.emulate_media(media="print")
+        assert charts.first.is_visible()
+        assert page.locator("details.zxz-chart-data").first.is_hidden()
+        assert watched.errors == [] and watched.outside == []
+    finally:
+        watched.close()
+
+
 SCREENSHOTS = ROOT / "docs" / "images"
 
 
@@ -303,6 +341,7 @@ def test_screenshots(browser, sample_url, tmp_path):
         ("home-phone-map.png", "index.html#months", "phone", PHONE),
         ("record.png", "sessions/kjxy/2026-10-12.html", "screen", {"width": 1400, "height": 900}),
         ("print.png", "sessions/kjxy/2026-10-12.html", "print", {"width": 794, "height": 1123}),
+        ("stats.png", "stats/2025-2026-2.html", "screen", {"width": 1200, "height": 900}),
         (
             "print-audit.png",
             "audits/jjxy/2026-05-14-g2.html",

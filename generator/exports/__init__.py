@@ -18,9 +18,10 @@ paths, so pages link to them without repeating the layout.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
-from generator.exports.circular_docx import circular_docx
+from generator.exports.circulars import Circulars
 from generator.exports.common import (
     EXPORTS,
     FULL,
@@ -80,8 +81,25 @@ def iter_exports(
     result: CheckResult,
     page_url: dict[str, str] | None = None,
     privacy: Privacy = FULL,
+    circulars: Circulars | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every export as (path relative to the output folder, bytes), one at a time."""
+    """Every export as (path relative to the output folder, bytes), one at a time.
+    `circulars`: the build's (it draws the 通报 while the rest is written); else made here."""
+    org = result.records.org
+    ledger = Ledger.of(result)
+    with ExitStack() as stack:
+        if circulars is None and org is not None:
+            circulars = stack.enter_context(Circulars(ledger.figures, privacy, charts=False))
+        yield from _exports(result, page_url, privacy, ledger, circulars)
+
+
+def _exports(
+    result: CheckResult,
+    page_url: dict[str, str] | None,
+    privacy: Privacy,
+    ledger: Ledger,
+    circulars: Circulars | None,
+) -> Iterator[tuple[str, bytes]]:
     org = result.records.org
     for session in result.records.sessions:
         yield session_docx_path(session), session_docx(session, org, privacy)
@@ -93,17 +111,14 @@ def iter_exports(
                 unit_semester_docx_path(unit, semester),
                 merged_docx(sessions, org, title, privacy),
             )
-    ledger = Ledger.of(result)
     for semester in org.semesters if org else []:
         yield semester_xlsx_path(semester.id), semester_xlsx(result, semester.id, privacy, ledger)
     yield semester_xlsx_path(None), semester_xlsx(result, None, privacy, ledger)
-    if org is not None:
-        figures = ledger.figures
-        for semester_id in _started(result):
-            yield circular_docx_path(semester_id), circular_docx(figures[semester_id], privacy)
     calendars = Calendars(result, page_url, privacy)
     for kind, ident, name, sessions in feeds(result):
         yield calendar_path(kind, ident), calendars.calendar(sessions, name)
+    for semester_id in circulars.semesters if circulars else ():  # last: drawn meanwhile
+        yield circular_docx_path(semester_id), circulars.docx(semester_id)
 
 
 def export_files(
@@ -119,6 +134,7 @@ def write_exports(
     page_url: dict[str, str] | None = None,
     privacy: Privacy = FULL,
     progress: Callable[[int, int], None] | None = None,
+    circulars: Circulars | None = None,
 ) -> list[Path]:
     """Write every export under `out_dir/exports/` (removing what a previous run left
     there that the records no longer produce) and return the paths written.
@@ -133,7 +149,7 @@ def write_exports(
     old = {p for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
     written: list[Path] = []
     total = export_count(result)
-    for relative, data in iter_exports(result, page_url, privacy):
+    for relative, data in iter_exports(result, page_url, privacy, circulars):
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from generator.exports import FULL, masked, write_exports
+from generator.exports import FULL, Privacy, masked, write_exports
+from generator.exports.circulars import Circulars
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
@@ -149,6 +150,26 @@ def generate(
     if show_phone is None:
         show_phone = show_phone_setting(settings)
     data = build_data(result, now)
+    privacy = FULL if show_phone else masked()
+    # the charts and the 通报 of each semester, drawn (in a second process when there are
+    # many) while the other pages and exports are written; the worker stops on any exit
+    with Circulars(data.all_figures(), privacy) as circulars:
+        data.circulars = circulars
+        return _generate(result, build_dir, data, settings, show_phone, privacy, docs,
+                         progress, timings)  # fmt: skip
+
+
+def _generate(
+    result: CheckResult,
+    build_dir: Path,
+    data: SiteData,
+    settings: dict[str, Any],
+    show_phone: bool,
+    privacy: Privacy,
+    docs: Path,
+    progress: Progress | None,
+    timings: dict[str, float] | None,
+) -> int:
     pages = render_pages(
         data,
         Options(show_phone=show_phone),
@@ -173,8 +194,9 @@ def generate(
         result,
         docs_out,
         page_urls(settings, data),
-        FULL if show_phone else masked(),
+        privacy,
         (lambda done, total: progress("导出文件", done, total)) if progress else None,
+        data.circulars,
     )
     if timings is not None:
         timings["exports"] = time.perf_counter() - started

@@ -338,19 +338,34 @@ _SVG_TAG = re.compile(r"<svg\b")
 
 def stats_charts(data: SiteData, semester: Semester, options: Options) -> list[ChartView]:
     """The semester's charts, drawn once (for its one 督查统计 page) at build time: inline
-    SVG, its text kept as text, labelled for screen readers by the figure's caption."""
+    SVG, its text kept as text, labelled for screen readers by the figure's caption.
+    The build's `data.circulars` draws them (maybe in a second process); without it
+    (rendering pages alone) they are drawn here."""
+    from generator.exports.circulars import chart_svgs
+
     figures = data.semester_figures(semester)
+    privacy = masked_privacy(options)
+    if data.circulars is not None and semester.id in data.circulars.semesters:
+        drawn = data.circulars.svgs(semester.id)
+    else:
+        drawn = chart_svgs(figures, privacy)
     out: list[ChartView] = []
-    for number, chart in enumerate(
-        charts_module.charts(figures, lambda text: _masked(text, options)), 1
-    ):
+    for number, chart in enumerate(charts_module.charts(figures, privacy.text), 1):
         ident = f"zxz-chart-{safe_id(chart.key)}"
-        drawn = charts_module.svg(chart, prefix="zxz-chart")
-        drawn = _SVG_TAG.sub(
-            f'<svg role="img" aria-labelledby="{ident}-caption" class="zxz-chart-svg"', drawn, 1
+        svg = _SVG_TAG.sub(
+            f'<svg role="img" aria-labelledby="{ident}-caption" class="zxz-chart-svg"',
+            drawn[chart.key],
+            1,
         )
-        out.append(ChartView(number, chart, Markup(drawn), Markup(ident)))
+        out.append(ChartView(number, chart, Markup(svg), Markup(ident)))
     return out
+
+
+def masked_privacy(options: Options):  # -> exports.common.Privacy
+    """The exports' privacy setting that matches the pages' (phones masked unless shown)."""
+    from generator.exports.common import FULL, masked
+
+    return FULL if options.show_phone else masked()
 
 
 def finding_groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
@@ -391,7 +406,6 @@ def render_pages(
     jobs: list[tuple[str, str, dict]] = [("index.md", "index.md.j2", {})]
     for semester in data.semesters:
         jobs.append((semester_page("schedule", semester), "schedule.md.j2", {"semester": semester}))
-        jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
     jobs.append(("stats/other.md", "stats_other.md.j2", {}))
     jobs.append(("schedule/index.md", "semesters.md.j2", {"kind": "schedule"}))
     jobs.append(("stats/index.md", "semesters.md.j2", {"kind": "stats"}))
@@ -422,6 +436,9 @@ def render_pages(
         for audit in view.audits:
             jobs.append((audit.page, "audit.md.j2", {"view": view, "item": audit}))
     jobs.extend(v2.page_jobs(data, follow))
+    # 督查统计 last: their charts may still be being drawn by the build's second process
+    for semester in data.semesters:
+        jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
     pages: dict[str, str] = {}
     templates = {}
     for number, (path, name, extra) in enumerate(jobs, 1):

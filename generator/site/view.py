@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.findings import Finding, Severity
@@ -169,6 +170,8 @@ class SiteData:
     )
     _quotas: dict[tuple[str, str | None], list[Quota]] = field(default_factory=dict, init=False)
     _figures: dict[str, SemesterFigures] | None = field(default=None, init=False)
+    # the build's charts and 通报 (exports.circulars.Circulars), drawn once per semester
+    circulars: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         by_period: dict = defaultdict(list)
@@ -272,12 +275,15 @@ class SiteData:
 
     # ------------------------------------------------------------ summaries
 
-    def semester_figures(self, semester: Semester) -> SemesterFigures:
-        """The semester's figures: computed once for every semester (circular.all_figures),
-        the same that the 通报 and the 台账 print."""
+    def all_figures(self) -> dict[str, SemesterFigures]:
+        """Every semester's figures, computed once (circular.all_figures): the same that
+        the 通报 and the 台账 print."""
         if self._figures is None:
             self._figures = all_figures(self.result)
-        return self._figures[semester.id]
+        return self._figures
+
+    def semester_figures(self, semester: Semester) -> SemesterFigures:
+        return self.all_figures()[semester.id]
 
     def semester_stats(self, semester: Semester) -> list[UnitStats]:
         figures = {f.unit: f for f in self.semester_figures(semester).units}

@@ -350,10 +350,10 @@ def is_due(filing: Filing, today: dt.date) -> bool:
 def _rectifications(
     result: CheckResult, in_semester: dict[str, list[Session]], today: dt.date
 ) -> dict[str, list[RectificationItem]]:
-    """Audits with `rectify_by` (records.md v2). The status is the checker's Filing of
-    kind "rectification" when it has one; records read before that rule existed get the
-    same definition here (late: filed after rectify_by; missing: none filed once
-    rectify_by is earlier than today)."""
+    """Audits with `rectify_by` (records.md v2), with the checker's status for them (its
+    Filing of kind "rectification"). A session that is not a study session owes no
+    filing to the checker; its audit's status follows the same definition here (late:
+    filed after rectify_by; missing: none filed once rectify_by is earlier than today)."""
     checked: dict[tuple[str, str | None], Filing] = {
         (f.session.path, f.group): f for f in result.evaluation.filings if f.kind == "rectification"
     }
@@ -361,22 +361,26 @@ def _rectifications(
     for semester_id, sessions in in_semester.items():
         for session in sessions:
             for audit in session.audits:
-                rectify_by = getattr(audit, "rectify_by", None)
-                if rectify_by is None:
+                if audit.rectify_by is None:
                     continue
-                rectification = getattr(audit, "rectification", None)
-                filed = getattr(rectification, "filed", None)
-                measures = getattr(rectification, "measures", None)
+                filed = audit.rectification.filed if audit.rectification else None
+                measures = audit.rectification.measures if audit.rectification else None
                 filing = checked.get((session.path, audit.group))
                 if filing is not None:
                     status = filing.status
                 elif filed is not None:
-                    status = Status.ON_TIME if filed <= rectify_by else Status.LATE
+                    status = Status.ON_TIME if filed <= audit.rectify_by else Status.LATE
                 else:
-                    status = Status.MISSING if rectify_by < today else Status.PENDING
+                    status = Status.MISSING if audit.rectify_by < today else Status.PENDING
                 out[semester_id].append(
                     RectificationItem(
-                        session.unit, session.date, audit.group, rectify_by, filed, measures, status
+                        session.unit,
+                        session.date,
+                        audit.group,
+                        audit.rectify_by,
+                        filed,
+                        measures,
+                        status,
                     )
                 )
     return out
@@ -418,7 +422,7 @@ RECTIFICATION_WORDS = {
     Status.ON_TIME: "已按期报送整改情况",
     Status.LATE: "整改情况逾期后报送",
     Status.MISSING: "逾期未报送整改情况",
-    Status.PENDING: "整改期限未到，尚未报送",
+    Status.PENDING: "尚未到期",
     Status.UNKNOWN: "无法判断",
 }
 

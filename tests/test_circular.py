@@ -9,7 +9,6 @@ import json
 import zipfile
 from fractions import Fraction
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from docx import Document
@@ -21,11 +20,11 @@ from generator.circular import (
     SECTIONS,
     TABLE_HEADERS,
     UnknownSemester,
-    _rectifications,
     as_markdown,
     decimals,
     percent,
     problems,
+    rectification_lines,
     semester_figures,
 )
 from generator.cli import main
@@ -43,12 +42,13 @@ AS_OF = dt.date(2026, 5, 10)
 #
 # ua 甲学院党委 (党委, group g1)
 #   03-10 study, 9/10 present, 第一议题. arrangement 03-08 (due 03-08, on time), post-copy 03-12
-#         (due 03-12, on time). g1's audit record filed late: the group's, counted for no unit.
+#         (due 03-12, on time). g1's audit record filed late: the group's, counted for no unit;
+#         its rectification (filed late) is ua's, but not among the figures' filings.
 #         Visitors: ub's 书记 (report on time: ub's filing) and ud's 书记 (report late: ud's).
 #   04-15 study, present missing (not in the attendance sums), no 第一议题. arrangement 04-14
 #         (due 04-13: late), post-copy none (due 04-17: missing).
-#   04-20 党政联席会 with uc's 书记 visiting: not a study session, so no session, no filing,
-#         no invitation, no visit, and no report owed by uc.
+#   04-20 党政联席会 with uc's 书记 visiting and g1 sitting in: not a study session, so no
+#         session, no filing, no invitation, no visit, no audit counted, no report owed by uc.
 #   05-08 study, 10/10, 第一议题. arrangement 05-06 (due 05-06 < as-of: due, on time);
 #         post-copy none, due 05-10 = as-of: not yet due, so not counted.
 #   05-11 planned (after as-of): its arrangement was due 05-09 and is missing, but the
@@ -176,7 +176,7 @@ def test_markdown_has_the_sections_and_the_table(capsys: pytest.CaptureFixture[s
 def test_problems_name_every_warning_by_rule_with_units_and_dates(tiny) -> None:
     found = {p.rule: p for p in problems(tiny)}
     assert set(found) == {f.rule for f in tiny.warnings}
-    assert sum(p.count for p in found.values()) == len(tiny.warnings) == 14
+    assert sum(p.count for p in found.values()) == len(tiny.warnings) == 15
     assert found["not-study-session"].lines == ["甲学院党委：2026年4月20日"]
     assert found["monthly-study-missing"].lines == [
         "乙学院党委：2026年3月",
@@ -217,7 +217,8 @@ def test_docx_sections_in_order_and_the_table_exactly(word: bytes, tiny) -> None
     problems_text = texts[texts.index(SECTIONS[2]) : texts.index(SECTIONS[3])]
     assert "（一）安排表报送迟了（1项）" in problems_text
     assert "甲学院党委：2026年4月20日。" in problems_text
-    assert texts[texts.index(SECTIONS[3]) + 1] == "本学期无整改要求的列席旁听记录。"
+    rectification = texts[texts.index(SECTIONS[3]) + 1 : texts.index(SECTIONS[4])]
+    assert rectification == rectification_lines(tiny) and len(rectification) == 3
     placeholder = document.paragraphs[texts.index(SECTIONS[4]) + 1]
     assert "由党委宣传部撰写" in placeholder.text
     assert placeholder.runs[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
@@ -263,33 +264,24 @@ def test_an_ended_semester_is_no_draft_and_dates_its_circular(tiny) -> None:
     assert any("2026年3月1日至2026年6月30日" in t for t in texts)
 
 
-def test_rectification_section_reads_the_audits_rectify_by() -> None:
-    """Audits gain rectify_by / rectification (records.md v2); the section reads them by
-    name and takes the checker's status when the checker has one."""
-    audit = SimpleNamespace(
-        group="g1",
-        rectify_by=dt.date(2026, 4, 1),
-        rectification=SimpleNamespace(measures="制定清单", filed=dt.date(2026, 4, 3)),
-    )
-    planned = SimpleNamespace(group="g2", rectify_by=dt.date(2026, 6, 1), rectification=None)
-    overdue = SimpleNamespace(group="g3", rectify_by=dt.date(2026, 5, 1), rectification=None)
-    plain = SimpleNamespace(group="g4")
-    session = SimpleNamespace(
-        path="p", unit="ua", date=dt.date(2026, 3, 10), audits=[audit, planned, overdue, plain]
-    )
-    result = SimpleNamespace(evaluation=SimpleNamespace(filings=[]))
-    items = _rectifications(result, {"s1": [session]}, AS_OF)["s1"]
-    assert [(i.group, i.status) for i in items] == [
-        ("g1", Status.LATE),
-        ("g2", Status.PENDING),
-        ("g3", Status.MISSING),
+def test_rectification_lists_the_audits_with_rectify_by_and_where_they_stand(tiny) -> None:
+    """ua 03-10: rectify_by 04-10, filed 04-12 (the checker's filing: late); uc 03-18:
+    rectify_by 06-01, nothing yet (not due); ua 04-20 is a 党政联席会, which the checker
+    does not judge: the same definition here (05-01 passed, nothing filed: missing)."""
+    items = [(i.unit, i.date.isoformat(), i.group, i.status) for i in tiny.rectifications]
+    assert items == [
+        ("ua", "2026-03-10", "g1", Status.LATE),
+        ("uc", "2026-03-18", "g2", Status.PENDING),
+        ("ua", "2026-04-20", "g1", Status.MISSING),
     ]
-    assert items[0].measures == "制定清单" and items[0].filed == dt.date(2026, 4, 3)
-    checked = SimpleNamespace(
-        session=session, group="g1", kind="rectification", status=Status.ON_TIME
+    lines = rectification_lines(tiny)
+    assert lines[0] == (
+        "甲学院党委（2026年3月10日，列席旁听组g1）：整改期限2026年4月10日，"
+        "整改情况逾期后报送（2026年4月12日报送）。整改措施及成效：制定整改清单，已落实3项。"
     )
-    result.evaluation.filings = [checked]
-    assert _rectifications(result, {"s1": [session]}, AS_OF)["s1"][0].status is Status.ON_TIME
+    assert "尚未到期" in lines[1] and "逾期未报送整改情况" in lines[2]
+    # the rectification is the audited unit's, but not one of the filings the figures count
+    assert {u.unit: u.filings_due for u in tiny.units}["ua"] == 5
 
 
 # ---------------------------------------------------------------- charts

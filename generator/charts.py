@@ -40,7 +40,7 @@ CJK_FAMILIES = (
 GREEN, AMBER, RED, GREY, LIGHT = "#43a047", "#f9a825", "#d32f2f", "#b0bec5", "#e3e7ea"
 INK = "#263238"
 WIDTH = 7.0  # inches; the Word file scales it to the text width (15.6 cm)
-PNG_DPI = 200
+PNG_DPI = 150
 
 
 @dataclass(frozen=True, slots=True)

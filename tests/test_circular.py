@@ -408,3 +408,20 @@ def test_circular_prints_through_libreoffice(tmp_path: Path) -> None:
         sheet.paste(image, (x, 20))
         x += image.width + 20
     sheet.save(SCREENSHOT, optimize=True)
+
+
+def test_a_second_process_draws_the_same_files(tmp_path: Path) -> None:
+    """With many semesters the build draws charts and 通报 in a spawned worker: what it
+    returns is byte for byte what this process makes."""
+    from generator.circular import all_figures
+    from generator.exports import masked
+    from generator.exports.circulars import Circulars
+
+    figures = all_figures(check(SAMPLES, dt.date(2026, 11, 29)))
+    with Circulars(figures, masked(), parallel=True) as worker:
+        assert worker._pool is not None  # really a second process
+        there = {s: (worker.svgs(s), worker.docx(s)) for s in worker.semesters}
+    with Circulars(figures, masked(), parallel=False) as here:
+        assert here._pool is None
+        assert there == {s: (here.svgs(s), here.docx(s)) for s in here.semesters}
+    assert list(there) == ["2025-2026-2", "2026-2027-1"]

@@ -341,7 +341,6 @@ def test_screenshots(browser, sample_url, tmp_path):
         ("home-phone-map.png", "index.html#months", "phone", PHONE),
         ("record.png", "sessions/kjxy/2026-10-12.html", "screen", {"width": 1400, "height": 900}),
         ("print.png", "sessions/kjxy/2026-10-12.html", "print", {"width": 794, "height": 1123}),
-        ("stats.png", "stats/2025-2026-2.html", "screen", {"width": 1200, "height": 900}),
         (
             "print-audit.png",
             "audits/jjxy/2026-05-14-g2.html",
@@ -363,3 +362,19 @@ def test_screenshots(browser, sample_url, tmp_path):
             watched.close()
         data = (out / name).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 20_000, name
+
+
+def test_stats_screenshot(browser, sample_url, tmp_path):
+    """docs/images/stats.png for the README: a 督查统计 page with its table and charts.
+    UPDATE_SCREENSHOTS=1 writes it (then look at it)."""
+    out = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    watched = Watched(browser, viewport={"width": 1200, "height": 900}, device_scale_factor=1)
+    try:
+        watched.page.goto(f"{sample_url}/stats/2025-2026-2.html", wait_until="networkidle")
+        watched.page.locator("#zxz-chart-college").scroll_into_view_if_needed()
+        watched.page.screenshot(path=str(out / "stats.png"), full_page=True)
+        assert watched.outside == [] and watched.errors == []
+    finally:
+        watched.close()
+    data = (out / "stats.png").read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000

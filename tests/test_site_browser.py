@@ -370,9 +370,15 @@ def test_stats_screenshot(browser, sample_url, tmp_path):
     out = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     watched = Watched(browser, viewport={"width": 1200, "height": 900}, device_scale_factor=1)
     try:
-        watched.page.goto(f"{sample_url}/stats/2025-2026-2.html", wait_until="networkidle")
-        watched.page.locator("#zxz-chart-college").scroll_into_view_if_needed()
-        watched.page.screenshot(path=str(out / "stats.png"), full_page=True)
+        page = watched.page
+        page.goto(f"{sample_url}/stats/2025-2026-2.html", wait_until="networkidle")
+        charts = page.locator(".zxz-charts").bounding_box()  # the page down to its charts
+        bottom = charts["y"] + charts["height"] + 16
+        page.screenshot(
+            path=str(out / "stats.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1200, "height": bottom},
+        )
         assert watched.outside == [] and watched.errors == []
     finally:
         watched.close()

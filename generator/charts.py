@@ -1,11 +1,14 @@
 """Charts of a semester's figures (circular.SemesterFigures), drawn by matplotlib:
 SVG with its text kept as text for the site, PNG for the Word circular.
 
-Four charts: per unit, the attendance rate against the threshold (90%), the on-time
-filing rate, and the months studied against the months owed; for the college, the
-units' filings by status across the semester's months. Each `Chart` carries its
-numbers as a table too (headers, rows), which the site prints under the picture
-for screen readers and anyone who would rather read.
+Two pictures a semester, the same on the 督查统计 page and in the 通报: per unit, three
+charts side by side sharing the unit names — the attendance rate against the
+threshold (90%), the on-time filing rate, the months studied against the months
+owed; for the college, the units' filings by status across the semester's months.
+Each picture is drawn once and saved in both formats (drawing costs a tenth of a
+second or more, and a build draws every semester). Each `Picture` carries its
+numbers as a table too (headers, rows), which the site prints under it for screen
+readers and anyone who would rather read.
 
 Chinese labels need a CJK font: the first of CJK_FAMILIES that matplotlib finds
 (Debian's fonts-noto-cjk gives Noto Sans CJK SC). Without one the labels would be
@@ -45,14 +48,60 @@ PNG_DPI = 150
 
 @dataclass(frozen=True, slots=True)
 class Chart:
+    """One chart: drawn on a matplotlib Axes (`full`: with its axis title and legend,
+    as a chart of its own; else as a panel of a picture, titled `panel`)."""
+
     key: str  # attendance | on-time | months | college
     title: str
     summary: str  # one sentence for screen readers and the caption
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]]
-    draw: Callable[[Any, bool], None]  # draws on a matplotlib Axes; bool: full labels
-    height: float  # inches
-    panel: str = ""  # its title as one panel of the Word file's combined figure
+    draw: Callable[[Any, bool], None]
+    height: float  # inches, as a chart of its own
+    panel: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """What the page shows as one <figure> and the Word file as one picture."""
+
+    key: str  # units | college
+    title: str
+    summary: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    charts: tuple[Chart, ...]  # side by side, sharing the unit names
+
+
+def pictures(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[Picture]:
+    """图1 the units' three charts, 图2 the college's months."""
+    attendance, on_time, months, college = charts(figures, text)
+    units = figures.units
+    rows = [
+        (
+            a[0],
+            a[1],
+            f"{u.filings_on_time}/{u.filings_due}",
+            o[1],
+            f"{u.months_studied}/{u.months_owed}",
+            m[3],
+        )
+        for u, a, o, m in zip(units, attendance.rows, on_time.rows, months.rows, strict=True)
+    ]
+    return [
+        Picture(
+            "units",
+            "各单位参加率、按时报送率和已学习月数",
+            f"左：中心组成员参加率，{attendance.summary}中：{on_time.summary}"
+            f"右：已学习月数与应学习月数，{months.summary}",
+            ("单位", "参加率", "按时报送", "按时报送率", "已学习/应学习月数", "未学习月份"),
+            rows,
+            (attendance, on_time, months),
+        ),
+        Picture(
+            "college", college.title, college.summary, college.headers, college.rows, (college,)
+        ),
+    ]
 
 
 def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[Chart]:
@@ -257,13 +306,6 @@ def _settings() -> dict[str, Any]:
     }
 
 
-# Margins of one chart, in figure fractions: unit names on the left of the unit charts.
-_MARGINS = {
-    "college": {"left": 0.09, "right": 0.97, "top": 0.9, "bottom": 0.2},
-    "units": {"left": 0.27, "right": 0.97, "top": 0.93, "bottom": 0.14},
-}
-
-
 def _save(figure: Any, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "png":
@@ -273,43 +315,47 @@ def _save(figure: Any, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _render(chart: Chart, fmt: str) -> bytes:
-    import matplotlib
+def _figure(picture: Picture) -> Any:
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_settings()):
+    if picture.key == "college":
+        (chart,) = picture.charts
         figure = Figure(figsize=(WIDTH, chart.height))
-        figure.subplots_adjust(**_MARGINS["college" if chart.key == "college" else "units"])
+        figure.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.2)
         chart.draw(figure.subplots(), True)
-        return _save(figure, fmt)
-
-
-def png(chart: Chart) -> bytes:
-    return _render(chart, "png")
-
-
-def panels_png(panels: list[Chart]) -> bytes:
-    """Several unit charts side by side as one picture, sharing the unit names (the
-    Word file's 图1): one drawing instead of three, which the build pays per semester."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    rows = max(len(panels[0].rows), 1)
+        return figure
+    rows = max(len(picture.rows), 1)
     height = min(0.9 + 0.26 * rows, 9.5)  # the picture must fit an A4 page's text height
-    with matplotlib.rc_context(_settings() | {"font.size": 8}):
-        figure = Figure(figsize=(WIDTH, height))
-        figure.subplots_adjust(
-            left=0.22, right=0.99, top=1 - 0.45 / height, bottom=0.35 / height, wspace=0.08
-        )
-        axes = figure.subplots(1, len(panels), sharey=True)
-        for ax, chart in zip(axes, panels, strict=True):
-            chart.draw(ax, False)
-            # a title placed by hand: set_title measures every tick label to place itself
-            ax.text(0.5, 1.0 + 0.2 / height, chart.panel, transform=ax.transAxes,
-                    ha="center", va="bottom", fontsize=9, color=INK)  # fmt: skip
-        for ax in axes[1:]:
-            ax.yaxis.set_visible(False)  # the names once, on the left
-        return _save(figure, "png")
+    figure = Figure(figsize=(WIDTH, height))
+    figure.subplots_adjust(
+        left=0.22, right=0.99, top=1 - 0.45 / height, bottom=0.35 / height, wspace=0.08
+    )
+    axes = figure.subplots(1, len(picture.charts), sharey=True)
+    for ax, chart in zip(axes, picture.charts, strict=True):
+        chart.draw(ax, False)
+        # a title placed by hand: set_title measures every tick label to place itself
+        ax.text(0.5, 1.0 + 0.2 / height, chart.panel, transform=ax.transAxes,
+                ha="center", va="bottom", fontsize=9, color=INK)  # fmt: skip
+    for ax in axes[1:]:
+        ax.yaxis.set_visible(False)  # the names once, on the left
+    return figure
+
+
+def render(
+    picture: Picture, formats: tuple[str, ...] = ("svg", "png"), prefix: str = "zxz"
+) -> dict[str, Any]:
+    """The picture drawn once and saved in each format: "svg" as inline SVG text
+    (see `inline_svg`), "png" as bytes."""
+    import matplotlib
+
+    out: dict[str, Any] = {}
+    settings = _settings() | ({} if picture.key == "college" else {"font.size": 8})
+    with matplotlib.rc_context(settings):
+        figure = _figure(picture)
+        for fmt in formats:
+            data = _save(figure, fmt)
+            out[fmt] = inline_svg(data, f"{prefix}-{picture.key}") if fmt == "svg" else data
+    return out
 
 
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -320,17 +366,16 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _REF = re.compile(r'(url\(#|xlink:href="#)([^")]+)')
 
 
-def svg(chart: Chart, prefix: str = "zxz") -> str:
-    """The chart as an inline <svg> element for an HTML page: no XML prolog, no
-    metadata, no global style; ids prefixed (`prefix`-`key`-…) so that several charts
+def inline_svg(data: bytes, prefix: str) -> str:
+    """matplotlib's SVG as an inline <svg> element for an HTML page: no XML prolog, no
+    metadata, no global style; every id prefixed (`prefix`-…) so that several pictures
     can share a page; scaled by its viewBox to the width it is given."""
-    text = _render(chart, "svg").decode("utf-8")
+    text = data.decode("utf-8")
     text = _SVG_START.sub("", text, count=1)
     text = _METADATA.sub("", text, count=1)
     text = _STYLE.sub("", text, count=1)
     text = _SIZE.sub(r"<svg\1", text, count=1)
-    own = f"{prefix}-{chart.key}-"
-    text = _ID.sub(lambda m: f'id="{own}{m.group(1)}"', text)
-    text = _REF.sub(lambda m: f"{m.group(1)}{own}{m.group(2)}", text)
+    text = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', text)
+    text = _REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
     # no indentation, and no blank line that would end the page's raw-HTML block early
     return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())

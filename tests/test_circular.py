@@ -322,32 +322,34 @@ def test_chinese_labels_are_glyphs_not_boxes() -> None:
         assert _label("会", no_cjk) == _label("党", no_cjk)
 
 
-def test_chart_png_is_not_blank_and_svg_keeps_text(tiny) -> None:
-    drawn = charts.charts(tiny)
-    assert [c.key for c in drawn] == ["attendance", "on-time", "months", "college"]
-    png = charts.png(drawn[0])
+def test_pictures_are_not_blank_and_the_svg_keeps_its_text(tiny) -> None:
+    units, college = charts.pictures(tiny)
+    assert [c.key for c in units.charts] == ["attendance", "on-time", "months"]
+    made = charts.render(units, ("svg", "png"), "t")
+    png = made["png"]
     assert png.startswith(b"\x89PNG")
     ink, total = _ink(png)
     assert 0.03 * total < ink < 0.6 * total
-    svg = charts.svg(drawn[0], prefix="t")
+    svg = made["svg"]
     assert svg.startswith("<svg") and "<metadata" not in svg and "<style" not in svg
     assert ">甲学院党委</text>" in svg and ">95.0%</text>" in svg  # text, not paths
-    assert 'id="t-attendance-' in svg and "\n\n" not in svg
-    assert charts.svg(drawn[0], prefix="t") == svg  # no date, no random ids
-    assert drawn[0].rows[1] == ("乙学院党委", "95.8%", "23", "24")
-    college = drawn[3].rows
-    assert [r[0] for r in college] == ["2026年3月", "2026年4月", "2026年5月", "2026年6月"]
+    assert ">3/3</text>" in svg  # ua: March, April, May (studied before it ends) of 3
+    assert 'id="t-units-' in svg and "\n\n" not in svg
+    assert charts.render(units, ("svg",), "t")["svg"] == svg  # no date, no random ids
+    assert units.rows[1] == ("乙学院党委", "95.8%", "4/4", "100.0%", "2/3", "2026-03")
+    rows = college.rows
+    assert [r[0] for r in rows] == ["2026年3月", "2026年4月", "2026年5月", "2026年6月"]
     # every due filing once, in the month of its session
-    assert sum(int(r[1]) + int(r[2]) + int(r[3]) for r in college) == sum(
+    assert sum(int(r[1]) + int(r[2]) + int(r[3]) for r in rows) == sum(
         u.filings_due for u in tiny.units
     )
-    assert sum(int(r[1]) for r in college) == sum(u.filings_on_time for u in tiny.units)
+    assert sum(int(r[1]) for r in rows) == sum(u.filings_on_time for u in tiny.units)
 
 
-def test_charts_label_text_through_the_given_function(tiny) -> None:
-    drawn = charts.charts(tiny, lambda text: text.replace("甲", "X"))
-    assert drawn[0].rows[0][0] == "X学院党委"
-    assert ">X学院党委</text>" in charts.svg(drawn[0])
+def test_pictures_label_text_through_the_given_function(tiny) -> None:
+    units, _ = charts.pictures(tiny, lambda text: text.replace("甲", "X"))
+    assert units.rows[0][0] == "X学院党委"
+    assert ">X学院党委</text>" in charts.render(units, ("svg",))["svg"]
 
 
 def test_markdown_escapes_record_text(tiny) -> None:

@@ -52,6 +52,7 @@ LATIN_FONT = "Times New Roman"
 BODY_SIZE = 16  # 三号
 TITLE_SIZE = 22  # 二号
 TABLE_SIZE = 10.5  # 五号
+TABLE_HEADER_SIZE = 9  # 小五: a four-character header fits two lines of a narrow column
 LINE = Pt(28)  # 22 lines a page
 INDENT = Pt(BODY_SIZE * 2)  # two characters
 TEXT_WIDTH = Cm(15.6)
@@ -199,7 +200,7 @@ class _Circular:
                 _sub(
                     rpr, "rFonts", ascii=LATIN_FONT, hAnsi=LATIN_FONT, eastAsia=font, cs=LATIN_FONT
                 )
-                _sub(rpr, "sz", val=str(int(TABLE_SIZE * 2)))
+                _sub(rpr, "sz", val=str(int((TABLE_HEADER_SIZE if r == 0 else TABLE_SIZE) * 2)))
                 text = _sub(run, "t")
                 text.text = self.text(value)
 
@@ -257,10 +258,13 @@ def _width(text: str) -> float:
 
 
 def circular_docx(
-    figures: SemesterFigures, privacy: Privacy = FULL, pictures: bool = True
+    figures: SemesterFigures,
+    privacy: Privacy = FULL,
+    pictures: bool | dict[str, bytes] = True,
 ) -> bytes:
-    """The 通报 of one semester. `pictures=False` leaves the charts out (faster; the
-    tests that only read the text use it)."""
+    """The 通报 of one semester. `pictures`: True draws the charts here; a dict gives
+    them already drawn (PNG by picture key: exports.circulars draws each picture once
+    for the page and the file); False leaves them out (tests that read the text)."""
     out = _Circular(privacy)
     if figures.state != "ended":
         note = f"草稿：本学期{'进行中' if figures.state == 'current' else '尚未开始'}，数字截至{cn_date(figures.as_of)}"
@@ -275,21 +279,18 @@ def circular_docx(
     out.heading(SECTIONS[0], 1)
     for text in overview(figures):
         out.paragraph(text)
-    drawn = charts_module.charts(figures, privacy.text) if pictures else []
-
     out.heading(SECTIONS[1], 1)
     out.paragraph(
         "各单位本学期中心组学习列席旁听情况见下表（学习次数、参加率、第一议题只计中心组学习；"
         "按时报送 = 按时报送份数/已到期份数）。"
     )
     out.table(figures)
-    if drawn:  # one picture of the unit charts side by side, one of the college's months
-        units, college = drawn[:-1], drawn[-1]
-        out.picture(
-            charts_module.panels_png(units),
-            "图1　各单位参加率、按时报送率和已学习月数（虚线为参加率要求）",
-        )
-        out.picture(charts_module.png(college), f"图2　{college.title}")
+    if pictures:  # the same two pictures as the 督查统计 page
+        shown = charts_module.pictures(figures, privacy.text)
+        drawn = pictures if isinstance(pictures, dict) else {}
+        for number, picture in enumerate(shown, 1):
+            png = drawn.get(picture.key) or charts_module.render(picture, ("png",))["png"]
+            out.picture(png, f"图{number}　{picture.title}")
 
     out.heading(SECTIONS[2], 1)
     found = problems(figures)

@@ -1,14 +1,16 @@
-"""The semester files a site build makes once per semester: the 督查统计 page's charts
-(SVG) and the 通报 (Word), for every semester begun by the as-of day.
+"""The semester files a build makes once per semester: the 督查统计 page's charts (SVG)
+and the 通报 (Word, with the same charts as PNG), for every semester begun by the
+as-of day.
 
-Drawing them is the costly part of a build with a long history (matplotlib takes a
-tenth of a second or more per chart), so with several semesters a second process
-draws them while this one renders the other pages and writes the other exports:
-the SVGs first (the 督查统计 pages are rendered last), then the Word files (written
-last). The worker gets each semester's figures (small, plain data) and the privacy
-setting; what it returns is exactly what this process would have made (a test
-compares), and any failure in it is raised here. Few semesters are drawn here
-directly: starting a process would cost more than it saves.
+Drawing is the costly part of a build with a long history (matplotlib takes a tenth
+of a second or more per picture), so each picture is drawn once and saved in both
+formats, and with several semesters a second process draws them while this one
+renders the other pages and writes the other exports (the build renders the 督查统计
+pages and writes the 通报 last). The worker gets each semester's figures (small,
+plain data) and the privacy setting; what it returns is exactly what this process
+would have made (a test compares). If it cannot start or dies, the same work is
+done here — which raises here when the records are the cause. Few semesters are
+drawn here directly: starting a process costs more than it saves.
 """
 
 from __future__ import annotations
@@ -20,30 +22,45 @@ from types import TracebackType
 from generator.circular import SemesterFigures
 from generator.exports.common import FULL, Privacy
 
-CHART_ID_PREFIX = "zxz-chart"  # SVG ids: zxz-chart-<key>-…
+CHART_ID_PREFIX = "zxz-chart"  # SVG ids: zxz-chart-<picture>-…
 PARALLEL_FROM = 4  # semesters; below this, drawing here is quicker than starting a worker
+
+Files = tuple[dict[str, str], bytes]  # (inline SVG by picture key, the 通报)
 
 
 def chart_svgs(figures: SemesterFigures, privacy: Privacy = FULL) -> dict[str, str]:
-    """The semester's charts as inline SVG, by chart key."""
+    """The semester's pictures as inline SVG, by key (pages rendered without a build)."""
     from generator import charts
 
     return {
-        chart.key: charts.svg(chart, prefix=CHART_ID_PREFIX)
-        for chart in charts.charts(figures, privacy.text)
+        p.key: charts.render(p, ("svg",), CHART_ID_PREFIX)["svg"]
+        for p in charts.pictures(figures, privacy.text)
     }
 
 
-def circular_file(figures: SemesterFigures, privacy: Privacy = FULL) -> bytes:
+def semester_files(
+    figures: SemesterFigures, privacy: Privacy = FULL, with_svgs: bool = True
+) -> Files:
+    """Each picture drawn once: its SVG for the page, its PNG into the 通报."""
+    from generator import charts
     from generator.exports.circular_docx import circular_docx
 
-    return circular_docx(figures, privacy)
+    svgs: dict[str, str] = {}
+    pngs: dict[str, bytes] = {}
+    formats = ("svg", "png") if with_svgs else ("png",)
+    for picture in charts.pictures(figures, privacy.text):
+        made = charts.render(picture, formats, CHART_ID_PREFIX)
+        pngs[picture.key] = made["png"]
+        if with_svgs:
+            svgs[picture.key] = made["svg"]
+    return svgs, circular_docx(figures, privacy, pngs)
 
 
 class Circulars:
-    """Charts and 通报 of the semesters in `figures` that have begun; `parallel`: None
-    decides by their number, True/False forces it (tests). Use it as a context manager:
-    leaving it stops the worker."""
+    """Charts and 通报 of the semesters in `figures` that have begun. `charts=False`: the
+    Word files only (the export command). `parallel`: None decides by their number,
+    True/False forces it (tests). Use it as a context manager: leaving it stops the
+    worker."""
 
     def __init__(
         self,
@@ -54,9 +71,8 @@ class Circulars:
     ) -> None:
         self.figures = {sid: f for sid, f in figures.items() if f.state != "upcoming"}
         self.privacy = privacy
-        self.charts = charts  # False: the Word files only (the export command)
-        self._svgs: dict[str, Future | dict[str, str]] = {}
-        self._files: dict[str, Future | bytes] = {}
+        self.charts = charts
+        self._made: dict[str, Future | Files] = {}
         self._pool: ProcessPoolExecutor | None = None
         if parallel is None:
             parallel = len(self.figures) >= PARALLEL_FROM
@@ -70,35 +86,30 @@ class Circulars:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         except OSError:  # no process to be had: draw here
             return
-        for sid, figures in self.figures.items() if self.charts else ():
-            self._svgs[sid] = self._pool.submit(chart_svgs, figures, self.privacy)
         for sid, figures in self.figures.items():
-            self._files[sid] = self._pool.submit(circular_file, figures, self.privacy)
+            self._made[sid] = self._pool.submit(semester_files, figures, self.privacy, self.charts)
 
     @property
     def semesters(self) -> list[str]:
         return list(self.figures)
 
-    def svgs(self, semester_id: str) -> dict[str, str]:
-        made = self._svgs[semester_id] = self._get(self._svgs, semester_id, chart_svgs)
+    def _files(self, semester_id: str) -> Files:
+        made = self._made.get(semester_id)
+        if isinstance(made, Future):
+            try:
+                made = made.result()
+            except Exception:  # the worker failed: do it here
+                made = None
+        if made is None:
+            made = semester_files(self.figures[semester_id], self.privacy, self.charts)
+        self._made[semester_id] = made
         return made
+
+    def svgs(self, semester_id: str) -> dict[str, str]:
+        return self._files(semester_id)[0]
 
     def docx(self, semester_id: str) -> bytes:
-        made = self._files[semester_id] = self._get(self._files, semester_id, circular_file)
-        return made
-
-    def _get(self, made: dict, semester_id: str, make):
-        """The worker's result; if the worker failed (it could not start, it died), the
-        same made here — which raises here if the records are the cause."""
-        value = made.get(semester_id)
-        if isinstance(value, Future):
-            try:
-                return value.result()
-            except Exception:
-                value = None
-        if value is None:
-            return make(self.figures[semester_id], self.privacy)
-        return value
+        return self._files(semester_id)[1]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -23,7 +23,7 @@ from generator.exports.circulars import Circulars
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
-from generator.site.render import Options, nav, render_pages
+from generator.site.render import Options, nav, render_pages, semester_page
 from generator.site.search import FILE as SEARCH_DICTIONARY
 from generator.site.search import search_settings, write_dictionary
 from generator.site.view import SiteData, build_data
@@ -170,11 +170,14 @@ def _generate(
     progress: Progress | None,
     timings: dict[str, float] | None,
 ) -> int:
+    options = Options(show_phone=show_phone)
     pages = render_pages(
         data,
-        Options(show_phone=show_phone),
+        options,
         (lambda done, total: progress("生成页面", done, total)) if progress else None,
+        part="rest",
     )
+    stats_pages = [semester_page("stats", s) for s in data.semesters]  # rendered last
     docs_out = build_dir / "docs"
     if docs_out.resolve() == docs.resolve() or docs.resolve() in docs_out.resolve().parents:
         raise SiteError("构建目录不能放在手写的 docs/ 里。")
@@ -182,13 +185,10 @@ def _generate(
         shutil.rmtree(docs_out)
     build_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(docs, docs_out)
-    clash = sorted(p for p in pages if (docs_out / p).exists())
+    clash = sorted(p for p in [*pages, *stats_pages] if (docs_out / p).exists())
     if clash:
         raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))
-    for relative, text in pages.items():
-        target = docs_out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    _write_pages(docs_out, pages)
     started = time.perf_counter()
     write_exports(
         result,
@@ -200,6 +200,9 @@ def _generate(
     )
     if timings is not None:
         timings["exports"] = time.perf_counter() - started
+    # 督查统计 after the exports: meanwhile the build's second process drew their charts
+    stats = render_pages(data, options, part="stats")
+    _write_pages(docs_out, stats)
     write_assistant_files(result, docs_out, settings, show_phone)
     write_dictionary(result, build_dir)
     settings = search_settings(settings, SEARCH_DICTIONARY)
@@ -212,7 +215,14 @@ def _generate(
         + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
-    return len(pages)
+    return len(pages) + len(stats)
+
+
+def _write_pages(docs_out: Path, pages: dict[str, str]) -> None:
+    for relative, text in pages.items():
+        target = docs_out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
 
 
 def _protected(result: CheckResult, docs: Path) -> dict[str, Path]:

@@ -325,10 +325,10 @@ def circular_file(semester: Semester) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ChartView:
-    """A chart of the 督查统计 page: its inline SVG and its numbers as a table."""
+    """A picture of the 督查统计 page: its inline SVG and its numbers as a table."""
 
     number: int
-    chart: charts_module.Chart
+    picture: charts_module.Picture
     svg: Markup
     ident: Markup  # zxz-chart-<key>: an id, made of checked characters only
 
@@ -337,7 +337,7 @@ _SVG_TAG = re.compile(r"<svg\b")
 
 
 def stats_charts(data: SiteData, semester: Semester, options: Options) -> list[ChartView]:
-    """The semester's charts, drawn once (for its one 督查统计 page) at build time: inline
+    """The semester's pictures, drawn once at build time (the same as in its 通报): inline
     SVG, its text kept as text, labelled for screen readers by the figure's caption.
     The build's `data.circulars` draws them (maybe in a second process); without it
     (rendering pages alone) they are drawn here."""
@@ -350,14 +350,14 @@ def stats_charts(data: SiteData, semester: Semester, options: Options) -> list[C
     else:
         drawn = chart_svgs(figures, privacy)
     out: list[ChartView] = []
-    for number, chart in enumerate(charts_module.charts(figures, privacy.text), 1):
-        ident = f"zxz-chart-{safe_id(chart.key)}"
+    for number, picture in enumerate(charts_module.pictures(figures, privacy.text), 1):
+        ident = f"zxz-chart-{safe_id(picture.key)}"
         svg = _SVG_TAG.sub(
             f'<svg role="img" aria-labelledby="{ident}-caption" class="zxz-chart-svg"',
-            drawn[chart.key],
+            drawn[picture.key],
             1,
         )
-        out.append(ChartView(number, chart, Markup(svg), Markup(ident)))
+        out.append(ChartView(number, picture, Markup(svg), Markup(ident)))
     return out
 
 
@@ -379,8 +379,11 @@ def render_pages(
     data: SiteData,
     options: Options,
     progress: Callable[[int, int], None] | None = None,
+    part: str = "all",
 ) -> dict[str, str]:
-    """Every generated page: docs-relative path → Markdown."""
+    """Every generated page: docs-relative path → Markdown. `part`: "stats" for the
+    督查统计 pages only, "rest" for all the others (the build renders those first, while
+    the charts are being drawn)."""
     env = make_environment(options)
     follow = v2.build_followup(data)
     common = {
@@ -439,6 +442,8 @@ def render_pages(
     # 督查统计 last: their charts may still be being drawn by the build's second process
     for semester in data.semesters:
         jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
+    if part != "all":
+        jobs = [job for job in jobs if (job[1] == "stats.md.j2") == (part == "stats")]
     pages: dict[str, str] = {}
     templates = {}
     for number, (path, name, extra) in enumerate(jobs, 1):

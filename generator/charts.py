@@ -283,11 +283,22 @@ def _unit_axis(ax: Any, names: list[str]) -> None:
 
 @functools.cache
 def cjk_font() -> str | None:
-    """The CJK family matplotlib will use, or None when it finds none."""
+    """The CJK family matplotlib will use, or None when it finds none. matplotlib keeps
+    its list of fonts in a cache file made on first use: fonts installed since (say,
+    fonts-noto-cjk after the first run) are missing from it until it is made again."""
     from matplotlib import font_manager
 
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FAMILIES if name in available), None)
+    def first() -> str | None:
+        available = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FAMILIES if name in available), None)
+
+    found = first()
+    if found is None:
+        fresh = font_manager._load_fontmanager(try_read_cache=False)  # rewrites the cache
+        font_manager.fontManager.ttflist = fresh.ttflist
+        font_manager.FontManager._findfont_cached.cache_clear()
+        found = first()
+    return found
 
 
 def _settings() -> dict[str, Any]:

@@ -224,9 +224,10 @@ class _Circular:
     def save(self, figures: SemesterFigures) -> bytes:
         props = self.document.core_properties
         stamp = dt.datetime.combine(figures.as_of, dt.time(0, 0))
-        props.title = self.text(figures.title)
-        props.subject = self.text(figures.semester.name)
-        props.author = props.last_modified_by = self.text(department(figures.institution))
+        # Word's core properties hold at most 255 characters (python-docx refuses more)
+        props.title = self.text(figures.title)[:255]
+        props.subject = self.text(figures.semester.name)[:255]
+        props.author = props.last_modified_by = self.text(department(figures.institution))[:255]
         props.keywords = "通报"
         props.comments = ""
         props.language = "zh-CN"

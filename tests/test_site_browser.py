@@ -296,6 +296,9 @@ def test_stats_charts_render_with_chinese_glyphs_on_a_phone_and_in_print(browser
         units = page.locator("#zxz-chart-units svg").bounding_box()
         assert units["width"] >= 34 * 16  # readable: it scrolls sideways, not shrinks
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        scroller = page.locator("#zxz-chart-units .zxz-chart-scroll")
+        assert "zxz-scrollable" in scroller.get_attribute("class")  # site.js: it says so
+        assert "图较宽" in page.locator("#zxz-chart-units > .zxz-scroll-hint").inner_text()
         labels = page.locator("#zxz-chart-units svg text").all_text_contents()
         assert "会计学院党委" in labels and "图书馆直属党支部" in labels
         # the labels' font draws 会 and 党 differently: glyphs, not the same missing-glyph box

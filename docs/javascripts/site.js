@@ -6,14 +6,14 @@
 (function () {
   "use strict";
 
-  var SCROLLERS = ".md-typeset__scrollwrap, .zxz-heat-wrap";
+  var SCROLLERS = ".md-typeset__scrollwrap, .zxz-heat-wrap, .zxz-chart-scroll";
 
   function hintFor(box) {
     var hint = box.previousElementSibling;
     if (hint && hint.classList.contains("zxz-scroll-hint")) return hint;
     hint = document.createElement("div");
     hint.className = "zxz-scroll-hint";
-    hint.textContent = "表格较宽，左右滑动查看全部 →";
+    hint.textContent = box.getAttribute("data-hint") || "表格较宽，左右滑动查看全部 →";
     box.parentNode.insertBefore(hint, box);
     return hint;
   }

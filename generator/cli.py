@@ -809,7 +809,12 @@ def _add_report_command(commands: argparse._SubParsersAction) -> None:
     report_cmd.add_argument(
         "--semester", required=True, help="学期编号，如 2025-2026-1（见 org.yaml 的 semesters）"
     )
-    report_cmd.add_argument("--format", choices=("docx", "json", "md"), default="docx")
+    report_cmd.add_argument(
+        "--format",
+        choices=("docx", "json", "md"),
+        default="docx",
+        help="docx：写 Word 文件（默认）；md：打印 Markdown；json：打印各单位的统计数字",
+    )
     report_cmd.add_argument(
         "--out",
         type=Path,

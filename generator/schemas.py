@@ -173,114 +173,121 @@ def _error_problems(
     error: ValidationError, root: dict, document: Document
 ) -> Iterator[SchemaProblem]:
     path = list(error.absolute_path)
-    what = _field(root, path)
-    instance = error.instance
     kind = error.validator
     if kind == "required":
-        parent_line = document.line(path)
-        allowed = list(_resolve_at(root, path).get("properties", {}))
-        misspelt = {_closest(str(k), allowed): str(k) for k in instance if k not in allowed}
-        for key in error.validator_value:
-            if key in instance:
-                continue
-            where = f"{_field(root, path)}中" if path else ""
-            hint = "请补上。"
-            if key in misspelt:  # the schema sees two errors; say they are one typo
-                typo = misspelt[key]
-                hint = f"第 {document.line([*path, typo], key=True)} 行的「{typo}」是不是它的拼写错误？请改为「{key}」。"
-            yield SchemaProblem(
-                parent_line, f"{where}缺少必填字段{_field(root, [*path, key])}。{hint}"
-            )
-        return
-    if kind == "additionalProperties":
-        allowed = list(_resolve_at(root, path).get("properties", {}))
-        for key in instance:
-            if key in allowed:
-                continue
-            line = document.line([*path, key], key=True)
-            guess = _closest(str(key), allowed)
-            hint = (
-                f"是不是想写「{guess}」（{label(root, [*path, guess])}）？"
-                if guess
-                else f"这里可以写的字段有：{'、'.join(allowed)}。"
-            )
-            yield SchemaProblem(line, f"不认识的字段「{key}」。{hint}")
-        return
-    line = document.line(path)
-    if kind == "dependentRequired":
+        yield from _required_problems(error, root, document, path)
+    elif kind == "additionalProperties":
+        yield from _unknown_key_problems(error, root, document, path)
+    elif kind == "dependentRequired":
+        line = document.line(path)
         for trigger, needed in error.validator_value.items():
-            if trigger in instance:
-                absent = [k for k in needed if k not in instance]
+            if trigger in error.instance:
+                absent = [k for k in needed if k not in error.instance]
                 names = "、".join(_field(root, [*path, k]) for k in absent)
                 yield SchemaProblem(
                     line,
                     f"{_field(root, [*path, trigger])}已填写，{_dependent_reason(path, trigger)}"
                     f"还需要填写{names}。",
                 )
-        return
-    if kind == "type":
-        expected = error.validator_value
-        names = "或".join(
-            _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
+    else:
+        yield SchemaProblem(document.line(path), _value_message(error, root, path))
+
+
+def _required_problems(
+    error: ValidationError, root: dict, document: Document, path: list
+) -> Iterator[SchemaProblem]:
+    instance = error.instance
+    parent_line = document.line(path)
+    allowed = list(_resolve_at(root, path).get("properties", {}))
+    misspelt = {_closest(str(k), allowed): str(k) for k in instance if k not in allowed}
+    for key in error.validator_value:
+        if key in instance:
+            continue
+        where = f"{_field(root, path)}中" if path else ""
+        hint = "请补上。"
+        if key in misspelt:  # the schema sees two errors; say they are one typo
+            typo = misspelt[key]
+            hint = f"第 {document.line([*path, typo], key=True)} 行的「{typo}」是不是它的拼写错误？请改为「{key}」。"
+        yield SchemaProblem(parent_line, f"{where}缺少必填字段{_field(root, [*path, key])}。{hint}")
+
+
+def _unknown_key_problems(
+    error: ValidationError, root: dict, document: Document, path: list
+) -> Iterator[SchemaProblem]:
+    allowed = list(_resolve_at(root, path).get("properties", {}))
+    for key in error.instance:
+        if key in allowed:
+            continue
+        line = document.line([*path, key], key=True)
+        guess = _closest(str(key), allowed)
+        hint = (
+            f"是不是想写「{guess}」（{label(root, [*path, guess])}）？"
+            if guess
+            else f"这里可以写的字段有：{'、'.join(allowed)}。"
         )
-        if not path and instance is None:
-            message = "文件是空的。请按填报指南写入一次学习的各个字段。"
-        elif not path:
-            message = (
-                f"文件内容应是“字段: 值”的映射，现在是{_shown(instance)}。请按填报指南的格式填写。"
-            )
-        else:
-            message = f"{what}应为{names}，现在是{_shown(instance)}。"
-            if (
-                isinstance(instance, str)
-                and instance.isascii()
-                and instance.isdigit()
-                and "integer" in str(expected)
-            ):  # no int(): a 5000-digit string is over Python's conversion limit
-                digits = instance.lstrip("0") or "0"
-                shown = digits if len(digits) <= 12 else f"{digits[:12]}…"
-                message += f"数字前面不要加 0，请写 {shown}。"
-        yield SchemaProblem(line, message)
-        return
+        yield SchemaProblem(line, f"不认识的字段「{key}」。{hint}")
+
+
+_BOUND_WORDS = {
+    "minimum": "不能小于 {}",
+    "exclusiveMinimum": "应大于 {}",
+    "maximum": "不能大于 {}",
+    "exclusiveMaximum": "应小于 {}",
+}
+
+
+def _value_message(error: ValidationError, root: dict, path: list) -> str:
+    """What is wrong with one value, in the form's words."""
+    what = _field(root, path)
+    instance = error.instance
+    kind = error.validator
+    if kind == "type":
+        return _type_message(error, path, what)
     if kind == "pattern":
         hint = _PATTERN_HINTS.get(error.validator_value)
         if hint is None and path and path[-1] == "phone":
             hint = "应为电话号码，如 0931-1234567 或 13900000000（只写数字和 -）"
-        hint = hint or "格式不对"
         extra = ""
         if isinstance(instance, str) and "：" in instance:
             extra = "（注意：冒号要用英文半角“:”，不能用中文全角“：”）"
-        yield SchemaProblem(line, f"{what}写的是{_shown(instance)}，{hint}。{extra}")
-        return
+        return f"{what}写的是{_shown(instance)}，{hint or '格式不对'}。{extra}"
     if kind == "format":
-        yield SchemaProblem(
-            line, f"{what}写的是{_shown(instance)}，这一天不存在。请写成实际的日期，如 2025-10-15。"
-        )
-        return
+        return f"{what}写的是{_shown(instance)}，这一天不存在。请写成实际的日期，如 2025-10-15。"
     if kind == "enum":
         options = "、".join(str(v) for v in error.validator_value)
-        yield SchemaProblem(line, f"{what}写的是{_shown(instance)}，只能是：{options}。")
-        return
-    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        bound = error.validator_value
-        words = {
-            "minimum": f"不能小于 {bound}",
-            "exclusiveMinimum": f"应大于 {bound}",
-            "maximum": f"不能大于 {bound}",
-            "exclusiveMaximum": f"应小于 {bound}",
-        }[kind]
-        yield SchemaProblem(line, f"{what}写的是 {instance}，{words}。")
-        return
+        return f"{what}写的是{_shown(instance)}，只能是：{options}。"
+    if kind in _BOUND_WORDS:
+        return f"{what}写的是 {instance}，{_BOUND_WORDS[kind].format(error.validator_value)}。"
     if kind == "minLength":
-        yield SchemaProblem(line, f"{what}不能为空，请填写。")
-        return
+        return f"{what}不能为空，请填写。"
     if kind == "maxLength":
-        yield SchemaProblem(line, f"{what}太长了，最多 {error.validator_value} 个字。")
-        return
+        return f"{what}太长了，最多 {error.validator_value} 个字。"
     if kind == "minItems":
-        yield SchemaProblem(line, f"{what}至少要写 {error.validator_value} 项。")
-        return
-    yield SchemaProblem(line, f"{what}不符合要求：{error.message}")
+        return f"{what}至少要写 {error.validator_value} 项。"
+    return f"{what}不符合要求：{error.message}"
+
+
+def _type_message(error: ValidationError, path: list, what: str) -> str:
+    instance = error.instance
+    expected = error.validator_value
+    names = "或".join(
+        _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
+    )
+    if not path and instance is None:
+        return "文件是空的。请按填报指南写入一次学习的各个字段。"
+    if not path:
+        return f"文件内容应是“字段: 值”的映射，现在是{_shown(instance)}。请按填报指南的格式填写。"
+    message = f"{what}应为{names}，现在是{_shown(instance)}。"
+    if (
+        isinstance(instance, str)
+        and instance.isascii()
+        and instance.isdigit()
+        and "integer" in str(expected)
+    ):  # no int(): a 5000-digit string is over Python's conversion limit
+        digits = instance.lstrip("0") or "0"
+        shown = digits if len(digits) <= 12 else f"{digits[:12]}…"
+        message += f"数字前面不要加 0，请写 {shown}。"
+    return message
 
 
 def _closest(key: str, allowed: list[str]) -> str | None:

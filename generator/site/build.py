@@ -39,6 +39,8 @@ from generator.yamlio import parse
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = ROOT / "mkdocs.yml"
 DEFAULT_DOCS = ROOT / "docs"
+# docs/ is the site's hand-written pages, in Chinese for its readers; these are not
+DEVELOPER_DOCS = ("dev.md",)
 # Conditional loaders in Material's bundle (a polyfill for browsers without
 # ResizeObserver, mermaid for diagrams we never emit) point at a CDN. The campus
 # intranet has no internet: turn them into empty scripts rather than requests.
@@ -184,7 +186,7 @@ def _generate(
     if docs_out.exists():
         shutil.rmtree(docs_out)
     build_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(docs, docs_out)
+    shutil.copytree(docs, docs_out, ignore=shutil.ignore_patterns(*DEVELOPER_DOCS))
     clash = sorted(p for p in [*pages, *stats_pages] if (docs_out / p).exists())
     if clash:
         raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))

@@ -745,8 +745,8 @@ def _report_written(written) -> int:  # written: new.Written
 
 
 def _run_new_followup(args: argparse.Namespace, mode: str) -> int:
-    """new --plan / new --rectify (v2): generator/new_followup.py."""
-    from generator import new, new_followup
+    """new --plan / new --rectify (v2): generator/new/plan.py, rectification.py."""
+    from generator import new
 
     if mode == "plan" and args.year is None:
         sys.stderr.write("参数错误：--plan 要用 --year 写计划年度，如 2027。\n")
@@ -760,16 +760,16 @@ def _run_new_followup(args: argparse.Namespace, mode: str) -> int:
         print("直接回车采用方括号［］里的值；按 Ctrl+C 取消，不会写入任何文件。")
     try:
         if mode == "plan":
-            plan = new_followup.PlanAnswers(
+            plan = new.PlanAnswers(
                 unit=args.unit, year=args.year, topics=args.month_topic, filed=args.filed
             )
-            written = new_followup.new_plan(args.records, plan, args.as_of, ask)
+            written = new.new_plan(args.records, plan, args.as_of, ask)
         else:
-            rectify = new_followup.RectifyAnswers(
+            rectify = new.RectifyAnswers(
                 unit=args.unit, date=args.date, group=args.group, measures=args.measures,
                 filed=args.filed,
             )  # fmt: skip
-            written = new_followup.add_rectification(args.records, rectify, args.as_of, ask)
+            written = new.add_rectification(args.records, rectify, args.as_of, ask)
     except new.NewError as err:
         sys.stderr.write(f"{err}\n")
         return 2

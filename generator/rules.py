@@ -527,6 +527,12 @@ def _due(
         return None
 
 
+def due_date(kind: FilingKind, day: dt.date, org: Org) -> dt.date | None:
+    """The day a filing of `kind` for a session on `day` is due; None where the work
+    calendar does not cover it (the checker reports that gap itself)."""
+    return _due(kind, day, org, WorkCalendar(org.holidays, org.workdays), set())
+
+
 def judge(filed: dt.date | None, due_date: dt.date | None, today: dt.date) -> Status:
     """The status of one filing: rules.md's late and missing, in one place."""
     if due_date is None:

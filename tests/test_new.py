@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import new, schemas
+from generator import assistant_data, new, schemas
 from generator.pipeline import check
 from generator.yamlio import parse
 
@@ -212,7 +212,7 @@ def test_flags_of_another_mode_are_refused(records: Path) -> None:
 def test_never_overwrites(records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     taken = records / "sessions" / "kjxy" / "2026-10-12.yaml"
     before = taken.read_bytes()
-    monkeypatch.setattr(new, "free_path", lambda folder, day: taken)
+    monkeypatch.setattr(new.session, "free_path", lambda folder, day: taken)
     answers = new.SessionAnswers("kjxy", dt.date(2026, 10, 12), time="14:30", first_topic="学习")
     with pytest.raises(new.NewError, match="已经存在，没有覆盖"):
         new.new_session(records, answers, TODAY)
@@ -391,7 +391,7 @@ def _doc(text: str):
     return document
 
 
-ITEM = new._Lines([("- group: g1", "列席旁听组"), ("  filed: 2026-10-14", None)])
+ITEM = new.Lines([("- group: g1", "列席旁听组"), ("  filed: 2026-10-14", None)])
 
 
 def test_insertion_follows_the_files_own_indentation_and_line_ends() -> None:
@@ -429,18 +429,18 @@ def test_flow_style_is_refused_not_rewritten() -> None:
         new.insert_item(text, _doc(text), "audits", ITEM, "记录")
     text = "audits:\n  - {group: g2}\n"
     with pytest.raises(new.NewError, match="花括号"):
-        new.extend_item(text, _doc(text), ("audits", 0), new._Lines([("filed: 2026-10-14", None)]))
+        new.extend_item(text, _doc(text), ("audits", 0), new.Lines([("filed: 2026-10-14", None)]))
 
 
 def test_the_session_comments_come_from_the_schema_titles() -> None:
     schema = schemas.load_schema("session")
-    assert new._label("location") == schema["properties"]["location"]["title"]
-    assert new._label("audits", "findings", "method") == "学习方式"
-    assert new._label("filed", "arrangement") == "安排表报送日期"
+    assert new.label("location") == schema["properties"]["location"]["title"]
+    assert new.label("audits", "findings", "method") == "学习方式"
+    assert new.label("filed", "arrangement") == "安排表报送日期"
 
 
 def test_assistant_data_has_no_phone_numbers() -> None:
-    data = new.assistant_data(check(SAMPLES, TODAY))
+    data = assistant_data.assistant_data(check(SAMPLES, TODAY))
     kjxy = next(u for u in data["units"] if u["id"] == "kjxy")
     assert kjxy["next_year_seq"]["2026"] == 9 and kjxy["group"] == "g1"
     assert kjxy["last"]["contact"] == {"name": "刘佳"}

@@ -11,7 +11,7 @@ import pytest
 from test_new import only_insertions
 from test_new_terminal import Terminal, generator
 
-from generator import new, new_followup
+from generator import assistant_data, new
 from generator.pipeline import check
 from generator.yamlio import parse
 
@@ -53,9 +53,9 @@ def findings_of(records: Path, relative: str, as_of: dt.date = TODAY) -> list[tu
 
 def test_plan_months_are_the_years_semester_months_without_exempt_ones() -> None:
     org = check(SAMPLES, TODAY).records.org
-    assert new_followup.plan_months(org, 2026) == SEMESTER_MONTHS_2026  # 2026-07 is exempt
-    assert new_followup.plan_months(org, 2027) == []  # only 2027-01, exempt
-    assert new_followup.plan_months(org, 2025) == []
+    assert assistant_data.plan_months(org, 2026) == SEMESTER_MONTHS_2026  # 2026-07 is exempt
+    assert assistant_data.plan_months(org, 2027) == []  # only 2027-01, exempt
+    assert assistant_data.plan_months(org, 2025) == []
 
 
 def test_plan_from_flags_lists_every_month_and_passes_check(records: Path) -> None:
@@ -102,8 +102,8 @@ def test_plan_from_flags_lists_every_month_and_passes_check(records: Path) -> No
 def test_an_uncommented_month_reads_as_an_item(records: Path) -> None:
     """The comment for a month without topics becomes a valid item once its # go."""
     (records / "plans" / "kjxy" / "2026.yaml").unlink()
-    answers = new_followup.PlanAnswers("kjxy", 2026, ["2026-03=学习内容甲"])
-    written = new_followup.new_plan(records, answers, TODAY)
+    answers = new.PlanAnswers("kjxy", 2026, ["2026-03=学习内容甲"])
+    written = new.new_plan(records, answers, TODAY)
     text = written.path.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.startswith("  # - month: 2026-05"))
@@ -238,8 +238,8 @@ def test_windows_line_ends_are_kept(records: Path) -> None:
     path = records / "sessions" / "wgyxy" / "2026-10-19.yaml"
     old = path.read_text(encoding="utf-8").replace("\n", "\r\n")
     path.write_bytes(old.encode("utf-8"))
-    answers = new_followup.RectifyAnswers("wgyxy", "2026-10-19", measures="整改", filed=TODAY)
-    new_followup.add_rectification(records, answers, TODAY)
+    answers = new.RectifyAnswers("wgyxy", "2026-10-19", measures="整改", filed=TODAY)
+    new.add_rectification(records, answers, TODAY)
     raw = path.read_bytes()
     assert raw.startswith(old.encode("utf-8")) and b"\n" not in raw.replace(b"\r\n", b"")
 
@@ -362,7 +362,7 @@ def test_the_terminal_offers_the_plan_as_the_first_topics_default(records: Path)
     assert code == 0, terminal.text
     data = parse((records / "sessions" / "jjxy" / "2026-12-28.yaml").read_bytes()).data
     assert [t["title"] for t in data["topics"]] == list(
-        new_followup.planned_topics(check(records, TODAY), "jjxy", dt.date(2026, 12, 1))
+        new.planned_topics(check(records, TODAY), "jjxy", dt.date(2026, 12, 1))
     )
     assert len(data["topics"]) == 2
 
@@ -377,9 +377,9 @@ def test_planned_topics_are_stripped_and_read_from_valid_plans_only(records: Pat
         encoding="utf-8",
     )
     result = check(records, TODAY)
-    assert new_followup.planned_topics(result, "kjxy", dt.date(2026, 12, 5))[0] == (
+    assert new.planned_topics(result, "kjxy", dt.date(2026, 12, 5))[0] == (
         "学习习近平法治思想，迎接国家宪法日"
     )
     path.write_text("unit: kjxy\nyear: 2026\nitems: []\n", encoding="utf-8")  # schema error
-    assert new_followup.planned_topics(check(records, TODAY), "kjxy", dt.date(2026, 12, 5)) == ()
+    assert new.planned_topics(check(records, TODAY), "kjxy", dt.date(2026, 12, 5)) == ()
     assert new.SessionDefaults.__dataclass_fields__["planned"].default == ()

@@ -4,7 +4,7 @@ The page builds its form from the session schema and validates with it in the
 browser, so the build puts a copy of `schemas/session.schema.json` into the
 site beside what org.yaml and the records say that the page prefills from:
 units, groups, each unit's last session and next 年度学习次序
-(`generator.new.assistant_data`), and the recent sessions an audit record or a
+(`generator.assistant_data`), and the recent sessions an audit record or a
 visitor can be added to. `assistant-data.js` holds the same two objects for
 the page's `<script>`, so the page also works from a shared folder (file://),
 where a browser fetches no JSON.
@@ -20,9 +20,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.assistant_data import (
+    PLAN_SCHEMA_LINE,
+    SESSION_SCHEMA_LINE,
+    assistant_data,
+    plan_months,
+)
 from generator.model import Audit, Session
-from generator.new import SESSION_SCHEMA_LINE, assistant_data, list_lines
-from generator.new_followup import PLAN_SCHEMA_LINE, plan_months
+from generator.new.yamltext import list_lines
 from generator.pipeline import CheckResult
 from generator.privacy import mask_mobiles
 from generator.schemas import SCHEMA_DIR

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import schemas
-from generator.model import Session
+from generator.model import Org, Session
 from generator.new.base import (
     Ask,
     NewError,
@@ -26,7 +26,7 @@ from generator.new.base import (
 )
 from generator.new.prompts import check_date, check_text, parse_date
 from generator.new.yamltext import Lines, extend_item, insert_item, scalar
-from generator.yamlio import parse
+from generator.yamlio import Document, parse
 
 
 @dataclass(slots=True)
@@ -67,18 +67,10 @@ def _audit_hints(session: Session) -> dict[str, str]:
     return hints
 
 
-def add_audit(
-    records_dir: Path, answers: AuditAnswers, today: dt.date | None = None, ask: Ask | None = None
-) -> Written:
-    """An audit record (附件2) added to a session; or what an unfiled one still lacks (a
-    planned audit's findings, a missing `filed` date) added to it. A filed record is
-    left alone: corrections are edits with an amendment."""
-    result, org = load(records_dir, today)
-    path, session = session_file(result, org, answers.unit, answers.date)
-    today = result.as_of
-    shown = shown_path(result, path)
+def _audit_group(org: Org, session: Session, wanted: str | None) -> str:
+    """The group named (or the one linked to the session's unit), if it audits that unit."""
     linked = org.group_of_unit.get(session.unit)
-    group_id = answers.group or linked
+    group_id = wanted or linked
     if group_id not in org.groups:
         known = "、".join(f"{g.id}（组长 {g.leader.name}）" for g in org.groups.values())
         raise NewError(f"没有编号为「{group_id}」的列席旁听组。现有：{known}。")
@@ -87,16 +79,13 @@ def add_audit(
             f"列席旁听组「{group_id}」不联系{org.units[session.unit].name}，联系它的是「{linked}」。"
             "请核对 --group。"
         )
-    raw, text, document = read_session(path)
-    data: dict[str, Any] = document.data  # type: ignore[assignment]
-    existing = next((a for a in session.audits if a.group == group_id), None)
-    have: dict[str, Any] = dict(data["audits"][existing.index]) if existing else {}
-    if existing is not None and existing.filed is not None:
-        raise NewError(
-            f"{shown} 第 {session.line('audits', existing.index)} 行列席旁听组「{group_id}」的记录表"
-            f"已于 {existing.filed} 报送。需要更正请直接编辑该文件，并在 amendments 里写明更正原因。"
-        )
-    have_findings: dict[str, Any] = dict(have.get("findings") or {})
+    return group_id
+
+
+def _refuse_twice(
+    answers: AuditAnswers, have: dict[str, Any], have_findings: dict[str, Any], where: str
+) -> None:
+    """Nothing already written is overwritten: a finding given twice is refused."""
     given = {
         name: getattr(answers, name)
         for name in (*(n for n, _ in _FINDINGS), "problems")
@@ -107,38 +96,52 @@ def add_audit(
         names = "、".join(
             label("audits", "findings", n) if n != "problems" else "问题和建议" for n in twice
         )
-        raise NewError(
-            f"{shown} 里列席旁听组「{group_id}」的{names}已经填写，没有覆盖。需要修改请直接编辑该文件。"
-        )
-    labels = {name: label("audits", "findings", name) for name, _ in _FINDINGS}
+        raise NewError(f"{where}的{names}已经填写，没有覆盖。需要修改请直接编辑该文件。")
+
+
+def _ask_audit(
+    answers: AuditAnswers,
+    session: Session,
+    have: dict[str, Any],
+    have_findings: dict[str, Any],
+    ask: Ask,
+    today: dt.date,
+) -> None:
+    """Ask for each finding not yet written, the problems and the filing date."""
     hints = _audit_hints(session)
-    if ask is not None:
-        descriptions = {
-            name: schemas.load_schema("session")["properties"]["audits"]["items"]["properties"][
-                "findings"
-            ]["properties"][name]["description"]
-            for name, _ in _FINDINGS
-        }
-        for number, (name, _) in enumerate(_FINDINGS, 1):
-            if getattr(answers, name) is None and name not in have_findings:
-                hint = f"；{hints[name]}" if name in hints else ""
-                value = ask(
-                    f"{number}.{labels[name]}（{descriptions[name].rstrip('。')}{hint}）",
-                    "",
-                    check_text(labels[name], False),
-                )
-                setattr(answers, name, value.strip() or None)
-        if answers.problems is None and "problems" not in have:
-            value = ask("问题和建议", "", check_text("问题和建议", False))
-            answers.problems = value.strip() or None
-        if answers.filed is None and not answers.not_filed:
+    findings = schemas.load_schema("session")["properties"]["audits"]["items"]["properties"][
+        "findings"
+    ]["properties"]
+    for number, (name, _) in enumerate(_FINDINGS, 1):
+        if getattr(answers, name) is None and name not in have_findings:
+            hint = f"；{hints[name]}" if name in hints else ""
+            title = label("audits", "findings", name)
             value = ask(
-                "记录表送交党委宣传部的日期（还没送交就输入“无”）",
-                today.isoformat(),
-                check_date("送交日期", allow_not_yet=True),
+                f"{number}.{title}（{findings[name]['description'].rstrip('。')}{hint}）",
+                "",
+                check_text(title, False),
             )
-            answers.filed = parse_date(value)
-    add_findings = {n: getattr(answers, n) for n, _ in _FINDINGS if getattr(answers, n)}
+            setattr(answers, name, value.strip() or None)
+    if answers.problems is None and "problems" not in have:
+        value = ask("问题和建议", "", check_text("问题和建议", False))
+        answers.problems = value.strip() or None
+    if answers.filed is None and not answers.not_filed:
+        value = ask(
+            "记录表送交党委宣传部的日期（还没送交就输入“无”）",
+            today.isoformat(),
+            check_date("送交日期", allow_not_yet=True),
+        )
+        answers.filed = parse_date(value)
+
+
+def _audit_problems(
+    answers: AuditAnswers,
+    add_findings: dict[str, str],
+    have: dict[str, Any],
+    have_findings: dict[str, Any],
+    session: Session,
+    today: dt.date,
+) -> list[str]:
     problems = check_filed("记录表报送日期", answers.filed, session, today)
     if answers.filed is not None:
         missing = [
@@ -159,6 +162,67 @@ def add_audit(
             problem = check_text(flag)(value)
             if problem:
                 problems.append(f"{flag}：{problem}")
+    return problems
+
+
+def _audit_lines(
+    answers: AuditAnswers, add_findings: dict[str, str], have: dict[str, Any]
+) -> Lines:
+    """The lines to add, as keys of the audit item (findings' keys indented by two)."""
+    lines = Lines()
+    if add_findings and "findings" not in have:
+        lines.add("findings:", label("audits", "findings"))
+    for name, value in add_findings.items():
+        lines.add(f"  {name}: {scalar(value)}", label("audits", "findings", name))
+    if answers.problems:
+        lines.add(f"problems: {scalar(answers.problems)}", label("audits", "problems"))
+    if answers.filed:
+        lines.add(f"filed: {scalar(answers.filed)}", label("audits", "filed"))
+    return lines
+
+
+def _extend_audit(
+    text: str, document: Document, index: int, lines: Lines, added: int, have: dict[str, Any]
+) -> str:
+    """`lines` added to the existing audit at `index`: the first `added` findings into its
+    `findings`, when it has them already, the rest at the end of the item."""
+    new_text = text
+    if added and "findings" in have:
+        sub = Lines([(line[2:], comment) for line, comment in lines.lines[:added]])
+        new_text = extend_item(new_text, document, ("audits", index, "findings"), sub)
+        lines = Lines(lines.lines[added:])
+    if lines.lines:
+        current = parse(new_text.encode("utf-8"))
+        new_text = extend_item(new_text, current, ("audits", index), lines)
+    return new_text
+
+
+def add_audit(
+    records_dir: Path, answers: AuditAnswers, today: dt.date | None = None, ask: Ask | None = None
+) -> Written:
+    """An audit record (附件2) added to a session; or what an unfiled one still lacks (a
+    planned audit's findings, a missing `filed` date) added to it. A filed record is
+    left alone: corrections are edits with an amendment."""
+    result, org = load(records_dir, today)
+    path, session = session_file(result, org, answers.unit, answers.date)
+    today = result.as_of
+    shown = shown_path(result, path)
+    group_id = _audit_group(org, session, answers.group)
+    raw, text, document = read_session(path)
+    data: dict[str, Any] = document.data  # type: ignore[assignment]
+    existing = next((a for a in session.audits if a.group == group_id), None)
+    have: dict[str, Any] = dict(data["audits"][existing.index]) if existing else {}
+    if existing is not None and existing.filed is not None:
+        raise NewError(
+            f"{shown} 第 {session.line('audits', existing.index)} 行列席旁听组「{group_id}」的记录表"
+            f"已于 {existing.filed} 报送。需要更正请直接编辑该文件，并在 amendments 里写明更正原因。"
+        )
+    have_findings: dict[str, Any] = dict(have.get("findings") or {})
+    _refuse_twice(answers, have, have_findings, f"{shown} 里列席旁听组「{group_id}」")
+    if ask is not None:
+        _ask_audit(answers, session, have, have_findings, ask, today)
+    add_findings = {n: getattr(answers, n) for n, _ in _FINDINGS if getattr(answers, n)}
+    problems = _audit_problems(answers, add_findings, have, have_findings, session, today)
     if problems:
         raise NewError("没有修改文件：\n  " + "\n  ".join(problems))
 
@@ -170,35 +234,17 @@ def add_audit(
     if answers.filed:
         entry["filed"] = answers.filed.isoformat()
     expected: dict[str, Any] = dict(data)
-    lines = Lines()
-    if add_findings and "findings" not in have:
-        lines.add("findings:", label("audits", "findings"))
-    for name, value in add_findings.items():
-        lines.add(f"  {name}: {scalar(value)}", labels[name])
-    if answers.problems:
-        lines.add(f"problems: {scalar(answers.problems)}", label("audits", "problems"))
-    if answers.filed:
-        lines.add(f"filed: {scalar(answers.filed)}", label("audits", "filed"))
+    lines = _audit_lines(answers, add_findings, have)
     if existing is not None:
         if not lines.lines:
             raise NewError(f"{shown} 里已有列席旁听组「{group_id}」，这次没有要补充的内容。")
-        new_text = text
-        if add_findings and "findings" in have:
-            sub = Lines([(line[2:], comment) for line, comment in lines.lines[: len(add_findings)]])
-            new_text = extend_item(new_text, document, ("audits", existing.index, "findings"), sub)
-            lines = Lines(lines.lines[len(add_findings) :])
-        if lines.lines:
-            current = parse(new_text.encode("utf-8"))
-            new_text = extend_item(new_text, current, ("audits", existing.index), lines)
+        new_text = _extend_audit(text, document, existing.index, lines, len(add_findings), have)
         audits = list(expected["audits"])
         audits[existing.index] = entry
         expected["audits"] = audits
     else:
-        group = org.groups[group_id]
-        head = (
-            f"- group: {scalar(group_id)}",
-            f"{label('audits', 'group')}：组长 {group.leader.name}",
-        )
+        leader = org.groups[group_id].leader.name
+        head = (f"- group: {scalar(group_id)}", f"{label('audits', 'group')}：组长 {leader}")
         item = Lines([head, *(("  " + line, comment) for line, comment in lines.lines)])
         new_text = insert_item(text, document, "audits", item, "列席旁听记录")
         expected["audits"] = [*expected.get("audits", []), entry]

@@ -112,6 +112,28 @@ def plan_text(
     return lines.render()
 
 
+def _month_topics(
+    answers: PlanAnswers, months: list[str]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """The --month-topic flags sorted into the year's months, and the problems with them."""
+    topics: dict[str, list[str]] = {m: [] for m in months}
+    problems: list[str] = []
+    for value in answers.topics:
+        pair = _split_month_topic(value)
+        if pair is None:
+            problems.append(
+                f"--month-topic「{value}」：请写成 月份=学习内容，如 {months[0]}=学习……"
+            )
+        elif pair[0] not in topics:
+            problems.append(
+                f"--month-topic「{value}」：{pair[0]} 不是 {answers.year} 年要学习的月份"
+                f"（{'、'.join(months)}）。"
+            )
+        else:
+            topics[pair[0]].append(pair[1])
+    return topics, problems
+
+
 def new_plan(
     records_dir: Path,
     answers: PlanAnswers,
@@ -136,21 +158,7 @@ def new_plan(
             f"org.yaml 里 {answers.year} 年没有学期（或各月都免除学习），无法按月列出计划。"
             "请核对 --year，或请党委宣传部先在 org.yaml 登记该年的学期。"
         )
-    topics: dict[str, list[str]] = {m: [] for m in months}
-    problems: list[str] = []
-    for value in answers.topics:
-        pair = _split_month_topic(value)
-        if pair is None:
-            problems.append(
-                f"--month-topic「{value}」：请写成 月份=学习内容，如 {months[0]}=学习……"
-            )
-        elif pair[0] not in topics:
-            problems.append(
-                f"--month-topic「{value}」：{pair[0]} 不是 {answers.year} 年要学习的月份"
-                f"（{'、'.join(months)}）。"
-            )
-        else:
-            topics[pair[0]].append(pair[1])
+    topics, problems = _month_topics(answers, months)
     if ask is not None and not answers.topics:
         for month in months:
             while True:

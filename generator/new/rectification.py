@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.model import Audit, Session
 from generator.new.base import (
     Ask,
     NewError,
@@ -24,6 +25,7 @@ from generator.new.base import (
 )
 from generator.new.prompts import check_date, check_text, parse_date
 from generator.new.yamltext import Lines, extend_item, scalar
+from generator.yamlio import Document
 
 
 def _audit_label(*path: str) -> str:
@@ -40,6 +42,63 @@ class RectifyAnswers:
     not_filed: bool = False
 
 
+def _asked_audit(session: Session, group: str | None, shown: str) -> Audit:
+    """The one audit of the session that asked for a rectification (`rectify_by`)."""
+    asked = [a for a in session.audits if a.rectify_by is not None]
+    if group is not None:
+        asked = [a for a in asked if a.group == group]
+    if not asked:
+        which = f"列席旁听组「{group}」" if group else "列席旁听组"
+        raise NewError(
+            f"{shown} 里{which}没有要求整改（没有写整改期限 rectify_by），不需要报送整改情况。"
+            "如果旁听组要求整改，请先由旁听组联络员在该列席旁听记录下写 rectify_by: 整改期限。"
+        )
+    if len(asked) > 1:
+        groups = "、".join(a.group for a in asked)
+        raise NewError(f"{shown} 里有几个旁听组要求整改（{groups}），请用 --group 指定是哪一个。")
+    return asked[0]
+
+
+def _rectification_text(
+    text: str, document: Document, audit: Audit, answers: RectifyAnswers
+) -> tuple[str, dict[str, Any]]:
+    """The file with the rectification (or what it lacked) added, and the data it must load as."""
+    have = audit.rectification
+    data: dict[str, Any] = document.data  # type: ignore[assignment]
+    entry = dict(data["audits"][audit.index])
+    rectification = dict(entry.get("rectification") or {})
+    filed_comment = f"{_audit_label('rectification', 'filed')}：整改期限 {audit.rectify_by}"
+    if have is None:
+        lines = Lines([("rectification:", _audit_label("rectification"))])
+        lines.add(
+            f"  measures: {scalar(answers.measures)}", _audit_label("rectification", "measures")
+        )
+        if answers.filed is not None:
+            lines.add(f"  filed: {scalar(answers.filed)}", filed_comment)
+        else:
+            lines.add("  # filed:", f"{filed_comment}，书面报党委宣传部后填写")
+        new_text = extend_item(text, document, ("audits", audit.index), lines)
+    else:
+        lines = Lines()
+        if answers.measures is not None:
+            lines.add(
+                f"measures: {scalar(answers.measures)}", _audit_label("rectification", "measures")
+            )
+        if answers.filed is not None:
+            lines.add(f"filed: {scalar(answers.filed)}", filed_comment)
+        new_text = extend_item(text, document, ("audits", audit.index, "rectification"), lines)
+    if answers.measures is not None:
+        rectification["measures"] = answers.measures
+    if answers.filed is not None:
+        rectification["filed"] = answers.filed.isoformat()
+    entry["rectification"] = rectification
+    expected = dict(data)
+    audits = list(expected["audits"])
+    audits[audit.index] = entry
+    expected["audits"] = audits
+    return new_text, expected
+
+
 def add_rectification(
     records_dir: Path,
     answers: RectifyAnswers,
@@ -53,19 +112,7 @@ def add_rectification(
     path, session = session_file(result, org, answers.unit, answers.date)
     today = result.as_of
     shown = shown_path(result, path)
-    asked = [a for a in session.audits if a.rectify_by is not None]
-    if answers.group is not None:
-        asked = [a for a in asked if a.group == answers.group]
-    if not asked:
-        which = f"列席旁听组「{answers.group}」" if answers.group else "列席旁听组"
-        raise NewError(
-            f"{shown} 里{which}没有要求整改（没有写整改期限 rectify_by），不需要报送整改情况。"
-            "如果旁听组要求整改，请先由旁听组联络员在该列席旁听记录下写 rectify_by: 整改期限。"
-        )
-    if len(asked) > 1:
-        groups = "、".join(a.group for a in asked)
-        raise NewError(f"{shown} 里有几个旁听组要求整改（{groups}），请用 --group 指定是哪一个。")
-    audit = asked[0]
+    audit = _asked_audit(session, answers.group, shown)
     have = audit.rectification
     where = session.line("audits", audit.index)
     if have is not None and have.filed is not None:
@@ -106,38 +153,7 @@ def add_rectification(
         raise NewError("没有修改文件：\n  " + "\n  ".join(problems))
 
     raw, text, document = read_session(path)
-    data: dict[str, Any] = document.data  # type: ignore[assignment]
-    entry = dict(data["audits"][audit.index])
-    rectification = dict(entry.get("rectification") or {})
-    filed_comment = f"{_audit_label('rectification', 'filed')}：整改期限 {audit.rectify_by}"
-    if have is None:
-        lines = Lines([("rectification:", _audit_label("rectification"))])
-        lines.add(
-            f"  measures: {scalar(answers.measures)}", _audit_label("rectification", "measures")
-        )
-        if answers.filed is not None:
-            lines.add(f"  filed: {scalar(answers.filed)}", filed_comment)
-        else:
-            lines.add("  # filed:", f"{filed_comment}，书面报党委宣传部后填写")
-        new_text = extend_item(text, document, ("audits", audit.index), lines)
-    else:
-        lines = Lines()
-        if answers.measures is not None:
-            lines.add(
-                f"measures: {scalar(answers.measures)}", _audit_label("rectification", "measures")
-            )
-        if answers.filed is not None:
-            lines.add(f"filed: {scalar(answers.filed)}", filed_comment)
-        new_text = extend_item(text, document, ("audits", audit.index, "rectification"), lines)
-    if answers.measures is not None:
-        rectification["measures"] = answers.measures
-    if answers.filed is not None:
-        rectification["filed"] = answers.filed.isoformat()
-    entry["rectification"] = rectification
-    expected = dict(data)
-    audits = list(expected["audits"])
-    audits[audit.index] = entry
-    expected["audits"] = audits
+    new_text, expected = _rectification_text(text, document, audit, answers)
     reparse_same(new_text, expected)
     write_in_place(path, raw, new_text)
     return Written(path, shown, findings_for(records_dir, today, shown), False)

@@ -145,38 +145,36 @@ def _field_check(name: str) -> Check:
     }[name]
 
 
-def complete_session(
-    answers: SessionAnswers, defaults: SessionDefaults, ask: Ask | None
-) -> SessionAnswers:
-    """Fill what was not given: from the defaults, or by asking; without a terminal,
-    refuse listing every flag that is still needed."""
-    values = _default_values(defaults)
-    problems: list[str] = []
-    missing: list[str] = []
-    # the time of a session is the liaison's to say: the last one's is only offered in a terminal
-    offered = dict(values)
-    if ask is None:
-        values["time"] = None
+def _fill(
+    answers: SessionAnswers,
+    fields: Iterable[tuple[str, str, str]],
+    ask: Ask | None,
+    values: dict[str, str | None],
+    offered: dict[str, str | None],
+    found: tuple[list[str], list[str]],
+) -> None:
+    """Each field: checked if given, else asked, else the default, else missing."""
+    problems, missing = found
+    for name, flag, question in fields:
+        given = getattr(answers, name)
+        if given is not None:
+            problem = _field_check(name)(str(given))
+            if problem:
+                problems.append(f"{flag}：{problem}")
+            continue
+        if ask is not None:
+            given = ask(question, offered[name], _field_check(name))
+        elif values[name] is not None:
+            given = values[name]
+        else:
+            missing.append(f"{flag}（{question}）")
+            continue
+        setattr(answers, name, int(normalize(given)) if name == "members" else given)
 
-    def fill(fields: Iterable[tuple[str, str, str]]) -> None:
-        for name, flag, question in fields:
-            given = getattr(answers, name)
-            if given is not None:
-                problem = _field_check(name)(str(given))
-                if problem:
-                    problems.append(f"{flag}：{problem}")
-                continue
-            if ask is not None:
-                given = ask(question, offered[name], _field_check(name))
-            elif values[name] is not None:
-                given = values[name]
-            else:
-                missing.append(f"{flag}（{question}）")
-                continue
-            setattr(answers, name, int(normalize(given)) if name == "members" else given)
 
-    # in the order of the form (附件1): time and place, members, host, topics, speakers, contact
-    fill(_SESSION_FIELDS[:5])
+def _present(
+    answers: SessionAnswers, defaults: SessionDefaults, ask: Ask | None, problems: list[str]
+) -> None:
     held = answers.date <= defaults.today
     if ask is not None and held and answers.present is None:
         members = answers.members or 1
@@ -190,46 +188,66 @@ def complete_session(
             problems.append(f"实到人数 {answers.present} 多于中心组人数 {members}。")
     elif answers.present is not None and answers.members and answers.present > answers.members:
         problems.append(f"--present：实到人数 {answers.present} 多于中心组人数 {answers.members}。")
-    if defaults.planned and ask is None and answers.first_topic is None and not answers.topics:
+
+
+def _topics(
+    answers: SessionAnswers, defaults: SessionDefaults, ask: Ask | None, missing: list[str]
+) -> None:
+    planned = defaults.planned
+    if planned and ask is None and answers.first_topic is None and not answers.topics:
         # the month's planned titles, as the plan writes them, so that the plan sees them studied
-        answers.first_topic, answers.topics = defaults.planned[0], list(defaults.planned[1:])
-    if answers.first_topic is None and not answers.topics:
-        if ask is not None:
-            planned = defaults.planned
-            listing = "；".join(f"{n}. {t}" for n, t in enumerate(planned, 1))
-            answers.first_topic = ask(
-                "第一议题（本次首先学习的文件或讲话，如：学习习近平总书记在……上的重要讲话）"
-                if not planned
-                else f"第一议题（本月年度学习计划：{listing}；直接回车即按计划填写全部学习内容）",
-                planned[0] if planned else None,
-                check_text("第一议题"),
-            )
-            if planned and answers.first_topic == planned[0]:
-                answers.topics.extend(planned[1:])
-            while True:
-                more = ask(
-                    "其他学习内容（每次输入一项，直接回车结束）", "", check_text("学习内容", False)
-                )
-                if not more.strip():
-                    break
-                answers.topics.append(more.strip())
-        else:
-            missing.append("--first-topic（第一议题）或 --topic（学习内容，可写多次）")
+        answers.first_topic, answers.topics = planned[0], list(planned[1:])
+    if answers.first_topic is not None or answers.topics:
+        return
+    if ask is None:
+        missing.append("--first-topic（第一议题）或 --topic（学习内容，可写多次）")
+        return
+    listing = "；".join(f"{n}. {t}" for n, t in enumerate(planned, 1))
+    answers.first_topic = ask(
+        "第一议题（本次首先学习的文件或讲话，如：学习习近平总书记在……上的重要讲话）"
+        if not planned
+        else f"第一议题（本月年度学习计划：{listing}；直接回车即按计划填写全部学习内容）",
+        planned[0] if planned else None,
+        check_text("第一议题"),
+    )
+    if planned and answers.first_topic == planned[0]:
+        answers.topics.extend(planned[1:])
+    answers.topics.extend(
+        _ask_many(ask, "其他学习内容（每次输入一项，直接回车结束）", check_text("学习内容", False))
+    )
+
+
+def _ask_many(ask: Ask, question: str, check: Check) -> list[str]:
+    """Answers to one question, asked again until the liaison presses Enter."""
+    given: list[str] = []
+    while True:
+        value = ask(question, "", check)
+        if not value.strip():
+            return given
+        given.append(value.strip())
+
+
+def _speakers(answers: SessionAnswers, ask: Ask | None) -> None:
     if ask is not None and not answers.speakers:
-        while True:
-            speaker = ask(
+        answers.speakers.extend(
+            _ask_many(
+                ask,
                 "交流研讨人员：姓名 职务 发言提纲（用空格、/ 或 、 分开；每次输入一人，直接回车结束）",
-                "",
                 check_speaker,
             )
-            if not speaker.strip():
-                break
-            answers.speakers.append(speaker.strip())
-    fill(_SESSION_FIELDS[5:])
+        )
+
+
+def _check_speakers(answers: SessionAnswers, problems: list[str]) -> None:
     for speaker in answers.speakers:
         problem = check_speaker(speaker) or (None if speaker.strip() else "不能为空")
         if problem:
             problems.append(f"--speaker「{speaker}」：{problem}")
+
+
+def _arranged(
+    answers: SessionAnswers, defaults: SessionDefaults, ask: Ask | None, problems: list[str]
+) -> None:
     if answers.arranged is None and not answers.not_arranged:
         if ask is not None:
             value = ask(
@@ -245,17 +263,44 @@ def complete_session(
         problems.append(
             f"安排表报送日期 {answers.arranged} 晚于今天（{defaults.today}）：请写实际报送的日期，还没报送就不写。"
         )
-    if answers.expect_audit is None:
-        group = defaults.group
-        if ask is not None and group is not None and answers.date > defaults.today:
-            value = ask(
-                f"联系本单位的列席旁听组 {group.id}（组长 {group.leader.name}）是否已确定来列席旁听？（是/否）",
-                "否",
-                check_yes_no,
-            )
-            answers.expect_audit = is_yes(value)
-        else:
-            answers.expect_audit = False
+
+
+def _expect_audit(answers: SessionAnswers, defaults: SessionDefaults, ask: Ask | None) -> None:
+    if answers.expect_audit is not None:
+        return
+    group = defaults.group
+    if ask is not None and group is not None and answers.date > defaults.today:
+        value = ask(
+            f"联系本单位的列席旁听组 {group.id}（组长 {group.leader.name}）是否已确定来列席旁听？（是/否）",
+            "否",
+            check_yes_no,
+        )
+        answers.expect_audit = is_yes(value)
+    else:
+        answers.expect_audit = False
+
+
+def complete_session(
+    answers: SessionAnswers, defaults: SessionDefaults, ask: Ask | None
+) -> SessionAnswers:
+    """Fill what was not given: from the defaults, or by asking; without a terminal,
+    refuse listing every flag that is still needed."""
+    values = _default_values(defaults)
+    problems: list[str] = []
+    missing: list[str] = []
+    # the time of a session is the liaison's to say: the last one's is only offered in a terminal
+    offered = dict(values)
+    if ask is None:
+        values["time"] = None
+    # in the order of the form (附件1): time and place, members, host, topics, speakers, contact
+    _fill(answers, _SESSION_FIELDS[:5], ask, values, offered, (problems, missing))
+    _present(answers, defaults, ask, problems)
+    _topics(answers, defaults, ask, missing)
+    _speakers(answers, ask)
+    _fill(answers, _SESSION_FIELDS[5:], ask, values, offered, (problems, missing))
+    _check_speakers(answers, problems)
+    _arranged(answers, defaults, ask, problems)
+    _expect_audit(answers, defaults, ask)
     if missing:
         raise NewError(
             "没有在终端里运行，无法逐项询问。还缺少这些参数：\n  "

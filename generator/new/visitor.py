@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.model import Unit
+from generator.model import Org, Session, Unit
 from generator.new.base import (
     Ask,
     NewError,
@@ -25,6 +25,7 @@ from generator.new.base import (
 )
 from generator.new.prompts import check_date, parse_date
 from generator.new.yamltext import Lines, extend_item, insert_item, scalar
+from generator.yamlio import Document
 
 
 @dataclass(slots=True)
@@ -44,13 +45,8 @@ def _role_of(unit: Unit, name: str) -> str | None:
     return "副书记" if name in unit.deputy_secretaries else None
 
 
-def add_visitor(
-    records_dir: Path, answers: VisitorAnswers, today: dt.date | None = None, ask: Ask | None = None
-) -> Written:
-    """A 书记/副书记 of another unit added to a session's visitors, or their report date added."""
-    result, org = load(records_dir, today)
-    path, session = session_file(result, org, answers.unit, answers.date)
-    today = result.as_of
+def _visitor_unit(org: Org, session: Session, answers: VisitorAnswers, ask: Ask | None) -> Unit:
+    """The visiting unit, asked for in a terminal; another unit than the session's."""
     others = [u for u in org.units.values() if u.id != session.unit]
     if answers.visitor_unit is None and ask is not None:
         listing = "、".join(f"{u.id}（{u.name}）" for u in others)
@@ -75,7 +71,13 @@ def add_visitor(
         raise NewError(
             "列席人来自本单位：visitors 只记其他单位来列席的书记或副书记，本单位人员不用写。"
         )
+    return visitor_unit
+
+
+def _visitor_name(visitor_unit: Unit, answers: VisitorAnswers, ask: Ask | None) -> str:
+    """The visitor's name, a 书记 or 副书记 of their unit by org.yaml; returns the role."""
     leaders = [visitor_unit.secretary, *visitor_unit.deputy_secretaries]
+    deputies = "、".join(visitor_unit.deputy_secretaries)
     if answers.name is None and answers.role is not None:
         candidates = (
             [visitor_unit.secretary]
@@ -87,7 +89,7 @@ def add_visitor(
     if answers.name is None and ask is not None:
         answers.name = ask(
             f"列席人姓名（{visitor_unit.name}：书记 {visitor_unit.secretary}，"
-            f"副书记 {'、'.join(visitor_unit.deputy_secretaries) or '未登记'}）",
+            f"副书记 {deputies or '未登记'}）",
             visitor_unit.secretary,
             lambda v: None if v.strip() in leaders else f"「{v}」不是该单位的书记或副书记。",
         ).strip()
@@ -95,16 +97,65 @@ def add_visitor(
         raise NewError(
             "没有在终端里运行，无法逐项询问。还缺少参数：--name（列席人姓名）"
             f"；{visitor_unit.name}的书记是{visitor_unit.secretary}，副书记是"
-            f"{'、'.join(visitor_unit.deputy_secretaries) or '（未登记）'}。"
+            f"{deputies or '（未登记）'}。"
         )
     role = _role_of(visitor_unit, answers.name)
     if role is None or (answers.role is not None and answers.role != role):
-        deputies = "、".join(visitor_unit.deputy_secretaries) or "（未登记）"
         raise NewError(
             f"{answers.name}不是{visitor_unit.name}的{answers.role or '书记或副书记'}。按 org.yaml，"
-            f"书记是{visitor_unit.secretary}，副书记是{deputies}。只有书记、副书记列席才计入邀请和列席次数。"
+            f"书记是{visitor_unit.secretary}，副书记是{deputies or '（未登记）'}。"
+            "只有书记、副书记列席才计入邀请和列席次数。"
         )
-    answers.role = role
+    return role
+
+
+def _visitor_text(
+    text: str, document: Document, answers: VisitorAnswers, visitor_unit: Unit, existing: Any
+) -> tuple[str, dict[str, Any]]:
+    """The file with the visitor (or their report date) added, and the data it must load as."""
+    expected: dict[str, Any] = {k: v for k, v in document.data.items()}  # type: ignore[union-attr]
+    filed_comment = (
+        f"{label('visitors', 'report_filed')}：{visitor_unit.name}书面报党委宣传部的日期"
+    )
+    if existing is not None:
+        if answers.report_filed is None:
+            raise NewError(
+                f"已记有{answers.name}列席，这次没有要补充的内容（可用 --report-filed 补报告日期）。"
+            )
+        lines = Lines([(f"report_filed: {scalar(answers.report_filed)}", filed_comment)])
+        visitors = [dict(v) for v in expected["visitors"]]
+        visitors[existing.index]["report_filed"] = answers.report_filed.isoformat()
+        expected["visitors"] = visitors
+        return extend_item(text, document, ("visitors", existing.index), lines), expected
+    item = Lines(
+        [
+            (
+                f"- unit: {scalar(visitor_unit.id)}",
+                f"{label('visitors', 'unit')}：{visitor_unit.name}",
+            ),
+            (f"  name: {scalar(answers.name)}", label("visitors", "name")),
+            (f"  role: {scalar(answers.role)}", f"{label('visitors', 'role')}：书记 或 副书记"),
+        ]
+    )
+    entry: dict[str, Any] = {"unit": visitor_unit.id, "name": answers.name, "role": answers.role}
+    if answers.report_filed is not None:
+        item.add(f"  report_filed: {scalar(answers.report_filed)}", filed_comment)
+        entry["report_filed"] = answers.report_filed.isoformat()
+    else:
+        item.add("  # report_filed:", f"{filed_comment}，报送后填写")
+    expected["visitors"] = [*expected.get("visitors", []), entry]
+    return insert_item(text, document, "visitors", item, "列席人员"), expected
+
+
+def add_visitor(
+    records_dir: Path, answers: VisitorAnswers, today: dt.date | None = None, ask: Ask | None = None
+) -> Written:
+    """A 书记/副书记 of another unit added to a session's visitors, or their report date added."""
+    result, org = load(records_dir, today)
+    path, session = session_file(result, org, answers.unit, answers.date)
+    today = result.as_of
+    visitor_unit = _visitor_unit(org, session, answers, ask)
+    answers.role = _visitor_name(visitor_unit, answers, ask)
     existing = next(
         (v for v in session.visitors if v.unit == visitor_unit.id and v.name == answers.name), None
     )
@@ -125,39 +176,7 @@ def add_visitor(
         raise NewError("没有修改文件：\n  " + "\n  ".join(problems))
 
     raw, text, document = read_session(path)
-    expected: dict[str, Any] = {k: v for k, v in document.data.items()}  # type: ignore[union-attr]
-    filed_comment = (
-        f"{label('visitors', 'report_filed')}：{visitor_unit.name}书面报党委宣传部的日期"
-    )
-    if existing is not None:
-        if answers.report_filed is None:
-            raise NewError(
-                f"已记有{answers.name}列席，这次没有要补充的内容（可用 --report-filed 补报告日期）。"
-            )
-        lines = Lines([(f"report_filed: {scalar(answers.report_filed)}", filed_comment)])
-        new_text = extend_item(text, document, ("visitors", existing.index), lines)
-        visitors = [dict(v) for v in expected["visitors"]]
-        visitors[existing.index]["report_filed"] = answers.report_filed.isoformat()
-        expected["visitors"] = visitors
-    else:
-        item = Lines(
-            [
-                (
-                    f"- unit: {scalar(visitor_unit.id)}",
-                    f"{label('visitors', 'unit')}：{visitor_unit.name}",
-                ),
-                (f"  name: {scalar(answers.name)}", label("visitors", "name")),
-                (f"  role: {scalar(role)}", f"{label('visitors', 'role')}：书记 或 副书记"),
-            ]
-        )
-        entry: dict[str, Any] = {"unit": visitor_unit.id, "name": answers.name, "role": role}
-        if answers.report_filed is not None:
-            item.add(f"  report_filed: {scalar(answers.report_filed)}", filed_comment)
-            entry["report_filed"] = answers.report_filed.isoformat()
-        else:
-            item.add("  # report_filed:", f"{filed_comment}，报送后填写")
-        new_text = insert_item(text, document, "visitors", item, "列席人员")
-        expected["visitors"] = [*expected.get("visitors", []), entry]
+    new_text, expected = _visitor_text(text, document, answers, visitor_unit, existing)
     reparse_same(new_text, expected)
     write_in_place(path, raw, new_text)
     shown = shown_path(result, path)

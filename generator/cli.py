@@ -287,6 +287,21 @@ def _named_only(result: CheckResult, records: Path, paths: list[Path]) -> CheckR
     return CheckResult(result.as_of, result.records, evaluation)
 
 
+def _print_result(result: report.Result, args: argparse.Namespace) -> int:
+    """check's and history's findings in the chosen format (github: also the step summary)."""
+    if args.format == "json":
+        print(report.as_json(result))
+    elif args.format == "github":
+        print(report.as_github(result))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(report.step_summary(result))
+    else:
+        print(report.as_text(result))
+    return _exit_status(result, args.fail_on)
+
+
 def _run_check(args: argparse.Namespace) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
@@ -299,17 +314,7 @@ def _run_check(args: argparse.Namespace) -> int:
             names = "、".join(str(path) for path in args.paths[:3])
             more = f"等 {len(args.paths)} 个" if len(args.paths) > 3 else ""
             print(f"只报告 {names}{more} 中的问题（其余记录也一并检查过）。\n")
-    if args.format == "json":
-        print(report.as_json(result))
-    elif args.format == "github":
-        print(report.as_github(result))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(report.step_summary(result))
-    else:
-        print(report.as_text(result))
-    return _exit_status(result, args.fail_on)
+    return _print_result(result, args)
 
 
 def _site_progress() -> Callable[[str, int, int], None]:
@@ -453,17 +458,7 @@ def _run_history(args: argparse.Namespace) -> int:
         if args.format == "github":
             print(f"::error title={github_property('无法做历史检查')}::{github_data(str(err))}")
         return 2
-    if args.format == "json":
-        print(report.as_json(found))
-    elif args.format == "github":
-        print(report.as_github(found))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(report.step_summary(found))
-    else:
-        print(report.as_text(found))
-    return _exit_status(found, args.fail_on)
+    return _print_result(found, args)
 
 
 def _run_overdue(args: argparse.Namespace) -> int:
@@ -497,7 +492,7 @@ def _run_overdue(args: argparse.Namespace) -> int:
 
 def _run_codeowners(args: argparse.Namespace) -> int:
     from generator.codeowners import DEFAULT_PATH, render
-    from generator.history import read_org
+    from generator.records import read_org
 
     org = read_org(args.records)
     if org is None:
@@ -556,6 +551,24 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     new_cmd.add_argument(
         "--no-input", action="store_true", help="即使在终端里也不询问，只用参数和默认值"
     )
+    _add_session_flags(new_cmd)
+    _add_followup_flags(new_cmd)
+
+    export_cmd = commands.add_parser(
+        "export", help="导出 Word 表格（附件1、附件2）、学期通报、Excel 台账和日历订阅（.ics）"
+    )
+    _add_records(export_cmd)
+    export_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("."),
+        metavar="文件夹",
+        help="输出文件夹，文件写在其中的 exports/ 下（默认当前文件夹，即 exports/；不能是生成的站点）",
+    )
+
+
+def _add_session_flags(new_cmd: argparse.ArgumentParser) -> None:
+    """new's flags for a new session file (附件1)."""
     session = new_cmd.add_argument_group("新建学习记录（附件1）")
     session.add_argument("--time", metavar="时间", help="学习时间，如 14:30")
     session.add_argument("--location", metavar="地点", help="学习地点（默认同上次）")
@@ -583,6 +596,10 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
     session.add_argument(
         "--expect-audit", action="store_true", help="联系本单位的列席旁听组已确定来列席（计划列席）"
     )
+
+
+def _add_followup_flags(new_cmd: argparse.ArgumentParser) -> None:
+    """new's flags for --audit, --visitor, --plan and --rectify."""
     audit = new_cmd.add_argument_group("--audit：列席旁听记录（附件2）")
     audit.add_argument("--group", metavar="组号", help="列席旁听组编号（默认为联系本单位的组）")
     audit.add_argument("--organization", metavar="情况", help="1.组织领导的主要情况")
@@ -619,18 +636,6 @@ def _add_liaison_commands(commands: argparse._SubParsersAction) -> None:
         "--measures",
         metavar="措施",
         help="整改措施及成效（--filed 写整改情况报党委宣传部的日期，--group 指定旁听组）",
-    )
-
-    export_cmd = commands.add_parser(
-        "export", help="导出 Word 表格（附件1、附件2）、学期通报、Excel 台账和日历订阅（.ics）"
-    )
-    _add_records(export_cmd)
-    export_cmd.add_argument(
-        "--out",
-        type=Path,
-        default=Path("."),
-        metavar="文件夹",
-        help="输出文件夹，文件写在其中的 exports/ 下（默认当前文件夹，即 exports/；不能是生成的站点）",
     )
 
 

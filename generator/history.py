@@ -28,14 +28,12 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import schemas
 from generator.filed import PLAN, SESSION, Version, compare, filing_dates, read_version, same_record
 from generator.findings import Finding, sorted_findings, unexpected_failure
 from generator.gitrepo import Commit, GitError, Repo, TreeEntry
-from generator.model import Org, org_from
+from generator.model import Org
 from generator.pipeline import DEFAULT_TIMEZONE, today_in
-from generator.records import PLAN_NAME
-from generator.yamlio import parse
+from generator.records import PLAN_NAME, read_org
 
 SHALLOW_MESSAGE = (
     "这是一个浅克隆（shallow clone），没有完整的提交历史，无法判断哪些内容已经报送过，"
@@ -54,26 +52,6 @@ class HistoryResult:
     base: str  # the merge base of it and HEAD, compared against
     session_files: int  # session files in the work tree
     findings: list[Finding]
-
-
-def read_org(records_dir: Path) -> Org | None:
-    """org.yaml as an Org, or None when it is missing, invalid or not a regular
-    file (check says why): nothing is read through a link."""
-    path = records_dir / "org.yaml"
-    try:
-        if not stat.S_ISREG(os.lstat(path).st_mode) or os.path.islink(records_dir):
-            return None
-        document = parse(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if document.problems or not schemas.is_valid("org", document.data):
-        return None
-    org = org_from(document)
-    try:
-        zoneinfo.ZoneInfo(org.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-    return org
 
 
 @dataclass(frozen=True, slots=True)

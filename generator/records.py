@@ -593,3 +593,23 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
                 f"（到 {earlier['end']} 结束）重叠。学期不能重叠，请改正起止日期。",
             )
     return found
+
+
+def read_org(records_dir: Path) -> Org | None:
+    """org.yaml as an Org, or None when it is missing, invalid or not a regular
+    file (check says why): nothing is read through a link."""
+    path = records_dir / "org.yaml"
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.path.islink(records_dir):
+            return None
+        document = parse(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if document.problems or not schemas.is_valid("org", document.data):
+        return None
+    org = org_from(document)
+    try:
+        zoneinfo.ZoneInfo(org.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    return org

@@ -11,7 +11,7 @@ import pytest
 
 from generator.cli import main
 from generator.codeowners import render
-from generator.history import read_org
+from generator.records import read_org
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "records"

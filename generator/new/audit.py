@@ -15,16 +15,14 @@ from generator.new.base import (
     NewError,
     Written,
     check_filed,
-    findings_for,
     label,
     load,
     read_session,
-    reparse_same,
     session_file,
     shown_path,
-    write_in_place,
+    write_back,
 )
-from generator.new.prompts import check_date, check_text, parse_date
+from generator.new.prompts import ask_date, check_text
 from generator.new.yamltext import Lines, extend_item, insert_item, scalar
 from generator.yamlio import Document, parse
 
@@ -126,12 +124,9 @@ def _ask_audit(
         value = ask("问题和建议", "", check_text("问题和建议", False))
         answers.problems = value.strip() or None
     if answers.filed is None and not answers.not_filed:
-        value = ask(
-            "记录表送交党委宣传部的日期（还没送交就输入“无”）",
-            today.isoformat(),
-            check_date("送交日期", allow_not_yet=True),
+        answers.filed = ask_date(
+            ask, "记录表送交党委宣传部的日期", today.isoformat(), "送交日期", "还没送交"
         )
-        answers.filed = parse_date(value)
 
 
 def _audit_problems(
@@ -248,6 +243,4 @@ def add_audit(
         item = Lines([head, *(("  " + line, comment) for line, comment in lines.lines)])
         new_text = insert_item(text, document, "audits", item, "列席旁听记录")
         expected["audits"] = [*expected.get("audits", []), entry]
-    reparse_same(new_text, expected)
-    write_in_place(path, raw, new_text)
-    return Written(path, shown, findings_for(records_dir, today, shown), False)
+    return write_back(records_dir, today, path, shown, (raw, new_text, expected))

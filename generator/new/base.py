@@ -167,3 +167,14 @@ def reparse_same(new_text: str, expected: dict[str, Any]) -> None:
     document = validated(new_text)
     if document.data != expected:  # pragma: no cover - a bug in the insertion, never written
         raise NewError("自动添加的结果与预期不一致，已取消，没有修改文件。请把此命令发给管理员。")
+
+
+def write_back(
+    records_dir: Path, today: dt.date, path: Path, shown: str, edit: tuple[bytes, str, dict]
+) -> Written:
+    """The edited session file, checked to load as `expected`, written in place; with what
+    `check` now says about it. `edit`: the bytes read, the new text, the expected data."""
+    raw, new_text, expected = edit
+    reparse_same(new_text, expected)
+    write_in_place(path, raw, new_text)
+    return Written(path, shown, findings_for(records_dir, today, shown), False)

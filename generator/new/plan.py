@@ -22,7 +22,7 @@ from generator.new.base import (
     unit_of,
     validated,
 )
-from generator.new.prompts import check_date, check_text, parse_date
+from generator.new.prompts import ask_date, check_text
 from generator.new.yamltext import Lines, scalar
 from generator.pipeline import CheckResult
 
@@ -171,12 +171,7 @@ def new_plan(
                     break
                 topics[month].append(value.strip())
     if answers.filed is None and ask is not None:
-        value = ask(
-            "年度学习计划报党委宣传部备案的日期（还没报就输入“无”）",
-            "无",
-            check_date("报送日期", allow_not_yet=True),
-        )
-        answers.filed = parse_date(value)
+        answers.filed = ask_date(ask, "年度学习计划报党委宣传部备案的日期", "无", "报送日期")
     if answers.filed is not None and answers.filed > today:
         problems.append(
             f"报送日期 {answers.filed} 晚于今天（{today}）：请写实际报送的日期，还没报送就不写。"

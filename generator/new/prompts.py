@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from generator.new.base import Check
+from generator.new.base import Ask, Check
 
 TIME = re.compile(r"([01]?[0-9]|2[0-3]):[0-5][0-9]")
 PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{2,24}(转[0-9]{1,6})?")
@@ -110,3 +110,13 @@ def check_speaker(value: str) -> str | None:
     if title is None and outline is None and "·" not in name and len(name) > LONGEST_NAME:
         return f"「{name}」不像一个姓名。请按「{SPEAKER_FORMAT}」输入。"
     return check_text("发言人")(value)
+
+
+def ask_date(
+    ask: Ask, question: str, default: str, label: str, not_yet: str = "还没报"
+) -> dt.date | None:
+    """A filing date asked for; 「无」 means not filed yet."""
+    value = ask(
+        f"{question}（{not_yet}就输入“无”）", default, check_date(label, allow_not_yet=True)
+    )
+    return parse_date(value)

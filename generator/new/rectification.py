@@ -14,16 +14,14 @@ from generator.new.base import (
     NewError,
     Written,
     check_filed,
-    findings_for,
     load,
     read_session,
-    reparse_same,
     schema_label,
     session_file,
     shown_path,
-    write_in_place,
+    write_back,
 )
-from generator.new.prompts import check_date, check_text, parse_date
+from generator.new.prompts import ask_date, check_text
 from generator.new.yamltext import Lines, extend_item, scalar
 from generator.yamlio import Document
 
@@ -130,12 +128,9 @@ def add_rectification(
             )
             answers.measures = value.strip()
         if answers.filed is None and not answers.not_filed:
-            value = ask(
-                "整改情况书面报党委宣传部的日期（还没报就输入“无”）",
-                today.isoformat(),
-                check_date("报送日期", allow_not_yet=True),
+            answers.filed = ask_date(
+                ask, "整改情况书面报党委宣传部的日期", today.isoformat(), "报送日期"
             )
-            answers.filed = parse_date(value)
     problems = check_filed("整改情况报送日期", answers.filed, session, today)
     if answers.measures is not None:
         problem = check_text("--measures")(answers.measures)
@@ -154,6 +149,4 @@ def add_rectification(
 
     raw, text, document = read_session(path)
     new_text, expected = _rectification_text(text, document, audit, answers)
-    reparse_same(new_text, expected)
-    write_in_place(path, raw, new_text)
-    return Written(path, shown, findings_for(records_dir, today, shown), False)
+    return write_back(records_dir, today, path, shown, (raw, new_text, expected))

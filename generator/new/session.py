@@ -25,8 +25,8 @@ from generator.new.base import (
 )
 from generator.new.plan import planned_topics
 from generator.new.prompts import (
+    ask_date,
     check_count,
-    check_date,
     check_phone,
     check_speaker,
     check_text,
@@ -34,7 +34,6 @@ from generator.new.prompts import (
     check_yes_no,
     is_yes,
     normalize,
-    parse_date,
     split_speaker,
 )
 from generator.new.yamltext import Lines, quote, scalar
@@ -250,12 +249,12 @@ def _arranged(
 ) -> None:
     if answers.arranged is None and not answers.not_arranged:
         if ask is not None:
-            value = ask(
-                "学习安排报送表报联络员和联系校领导的日期（还没报就输入“无”）",
+            answers.arranged = ask_date(
+                ask,
+                "学习安排报送表报联络员和联系校领导的日期",
                 defaults.today.isoformat(),
-                check_date("报送日期", allow_not_yet=True),
+                "报送日期",
             )
-            answers.arranged = parse_date(value)
             answers.not_arranged = answers.arranged is None
         else:
             answers.arranged = defaults.today

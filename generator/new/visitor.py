@@ -14,16 +14,14 @@ from generator.new.base import (
     NewError,
     Written,
     check_filed,
-    findings_for,
     label,
     load,
     read_session,
-    reparse_same,
     session_file,
     shown_path,
-    write_in_place,
+    write_back,
 )
-from generator.new.prompts import check_date, parse_date
+from generator.new.prompts import ask_date
 from generator.new.yamltext import Lines, extend_item, insert_item, scalar
 from generator.yamlio import Document
 
@@ -165,19 +163,17 @@ def add_visitor(
             "需要更正请直接编辑该文件，并在 amendments 里写明更正原因。"
         )
     if answers.report_filed is None and not answers.not_filed and ask is not None:
-        value = ask(
-            f"{visitor_unit.name}把列席情况书面报党委宣传部的日期（还没报就输入“无”）",
+        answers.report_filed = ask_date(
+            ask,
+            f"{visitor_unit.name}把列席情况书面报党委宣传部的日期",
             "无" if existing is None else today.isoformat(),
-            check_date("报告日期", allow_not_yet=True),
+            "报告日期",
         )
-        answers.report_filed = parse_date(value)
     problems = check_filed("列席情况报告日期", answers.report_filed, session, today)
     if problems:
         raise NewError("没有修改文件：\n  " + "\n  ".join(problems))
 
     raw, text, document = read_session(path)
     new_text, expected = _visitor_text(text, document, answers, visitor_unit, existing)
-    reparse_same(new_text, expected)
-    write_in_place(path, raw, new_text)
     shown = shown_path(result, path)
-    return Written(path, shown, findings_for(records_dir, today, shown), False)
+    return write_back(records_dir, today, path, shown, (raw, new_text, expected))

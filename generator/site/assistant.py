@@ -31,6 +31,7 @@ from generator.new.yamltext import list_lines
 from generator.pipeline import CheckResult
 from generator.privacy import mask_mobiles
 from generator.schemas import SCHEMA_DIR
+from generator.site.errors import SiteError
 
 FOLDER = "assistant"  # docs-relative; docs/assistant/ holds the page's script and the validator
 FILES = ("session.schema.json", "assistant-data.json", "assistant-data.js", "plan.schema.json")
@@ -41,9 +42,6 @@ URL_SETTINGS = ("repo_new_file_url", "repo_edit_file_url")
 
 
 def _error(message: str) -> Exception:
-    """The build's SiteError (imported here: build.py imports this module)."""
-    from generator.site.build import SiteError
-
     return SiteError(message)
 
 

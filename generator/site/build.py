@@ -23,6 +23,7 @@ from generator.exports.circulars import Circulars
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
+from generator.site.errors import SiteError
 from generator.site.render import Options, nav, render_pages, semester_page
 from generator.site.search import FILE as SEARCH_DICTIONARY
 from generator.site.search import search_settings, write_dictionary
@@ -48,14 +49,6 @@ CDN_URL = re.compile(rb"https://unpkg\.com/[A-Za-z0-9@._/-]*")
 EMPTY_SCRIPT = b"data:text/javascript,"
 
 Progress = Callable[[str, int, int], None]
-
-
-class SiteError(Exception):
-    """The site cannot be built; `lines` say why, in Chinese."""
-
-    def __init__(self, message: str, lines: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.lines = lines or []
 
 
 class RecordErrors(SiteError):

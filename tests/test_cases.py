@@ -57,6 +57,10 @@ def test_case(case_file: Path, tmp_path: Path) -> None:
     unmatched = list(actual)
     missing = []
     for entry in expected:
+        # without a rule an entry would match any finding at its place: refuse the case
+        assert isinstance(entry, dict) and entry.get("rule"), (
+            f"{case_file}: an expect entry lacks rule"
+        )
         hit = next((f for f in unmatched if _matches(entry, f)), None)
         if hit is None:
             missing.append(entry)

@@ -390,10 +390,15 @@ def test_ics_marks_expected_audits_while_a_group_owes_one() -> None:
 
 
 def test_ics_is_the_same_bytes_for_the_same_records(result: CheckResult) -> None:
+    """No wall clock in a feed: every DTSTAMP is the as-of day, so the bytes repeat."""
     again = check(SAMPLES, TODAY)
-    assert calendar_ics(result, result.records.sessions, "x") == calendar_ics(
-        again, again.records.sessions, "x"
-    )
+    feed = calendar_ics(result, result.records.sessions, "x")
+    assert feed == calendar_ics(again, again.records.sessions, "x")
+    stamps = {event.decoded("DTSTAMP") for event in Calendar.from_ical(feed).walk("VEVENT")}
+    assert stamps == {dt.datetime.combine(TODAY, dt.time(0, 0), tzinfo=dt.UTC)}
+    later = check(SAMPLES, TODAY + dt.timedelta(days=1))
+    later_feed = calendar_ics(later, later.records.sessions, "x")
+    assert f"DTSTAMP:{(TODAY + dt.timedelta(days=1)):%Y%m%d}T000000Z".encode() in later_feed
 
 
 def test_docx_and_xlsx_are_the_same_bytes_for_the_same_records(result: CheckResult) -> None:

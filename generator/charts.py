@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any
 
 from generator.circular import SemesterFigures, cn_month, percent
+from generator.rules import STATUS_WORDS, Status
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -165,10 +166,10 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
         labels = [cn_month(m.month) for m in figures.months]
         bottom = [0] * len(labels)
         for name, colour, values in (
-            ("按时", GREEN, [m.on_time for m in figures.months]),
-            ("迟报", AMBER, [m.late for m in figures.months]),
-            ("逾期未报", RED, [m.missing for m in figures.months]),
-            ("未到期", GREY, [m.not_due for m in figures.months]),
+            (STATUS_WORDS[Status.ON_TIME], GREEN, [m.on_time for m in figures.months]),
+            (STATUS_WORDS[Status.LATE], AMBER, [m.late for m in figures.months]),
+            (STATUS_WORDS[Status.MISSING], RED, [m.missing for m in figures.months]),
+            (STATUS_WORDS[Status.PENDING], GREY, [m.not_due for m in figures.months]),
         ):
             ax.bar(labels, values, bottom=bottom, color=colour, label=name, width=0.6)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
@@ -232,7 +233,13 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             "college",
             "全校各月报送情况",
             "各单位应报送的材料按学习所在月份和报送状态统计（列席旁听记录表由旁听组报送，不计入）。",
-            ("月份", "按时", "迟报", "逾期未报", "未到期"),
+            (
+                "月份",
+                *(
+                    STATUS_WORDS[s]
+                    for s in (Status.ON_TIME, Status.LATE, Status.MISSING, Status.PENDING)
+                ),
+            ),
             [
                 (cn_month(m.month), str(m.on_time), str(m.late), str(m.missing), str(m.not_due))
                 for m in figures.months

@@ -39,13 +39,23 @@ class Status(StrEnum):
 
     @property
     def chinese(self) -> str:
-        return {
-            "on_time": "按时",
-            "late": "迟报",
-            "missing": "逾期未报",
-            "pending": "未到期",
-            "unknown": "无法计算",
-        }[self.value]
+        return STATUS_WORDS[self]
+
+
+# The one definition of the status words: the site, the exports and the report read these.
+STATUS_WORDS: dict[Status, str] = {
+    Status.ON_TIME: "按时",
+    Status.LATE: "迟报",
+    Status.MISSING: "逾期未报",
+    Status.PENDING: "未到期",
+    Status.UNKNOWN: "无法计算",
+}
+# A quota (学期 counts) says done / not done / in progress, not on time / late.
+QUOTA_WORDS: dict[Status, str] = {
+    Status.ON_TIME: "已完成",
+    Status.MISSING: "未完成",
+    Status.PENDING: "进行中",
+}
 
 
 FILING_LABELS = {key: kind.label for key, kind in FILING_KINDS.items()}

@@ -29,7 +29,7 @@ from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.exports.common import FULL, Privacy, period_of, unit_name
 from generator.model import Org, Semester, Session
 from generator.pipeline import CheckResult
-from generator.rules import Filing, PlanStatus, Quota, Status
+from generator.rules import QUOTA_WORDS, Filing, PlanStatus, Quota, Status
 
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm"
@@ -51,7 +51,6 @@ STATUS_FILLS = {
 }
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-QUOTA_WORDS = {Status.ON_TIME: "已完成", Status.MISSING: "未完成", Status.PENDING: "进行中"}
 QUOTA_COLUMNS = (
     ("group-audit-missing", "列席旁听组列席"),
     ("invite-missing", "邀请其他单位列席"),

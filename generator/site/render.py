@@ -33,17 +33,13 @@ from generator.exports.common import (
 from generator.findings import RULE_TITLES, Finding, Severity
 from generator.model import Semester
 from generator.privacy import mask_mobiles, mask_phone
-from generator.rules import FILING_LABELS, Status
+from generator.rules import FILING_LABELS, QUOTA_WORDS, STATUS_WORDS, Status
 from generator.site import followup as v2
 from generator.site.view import SiteData, safe_id
 
 WEEKDAYS = "一二三四五六日"
 STATUS_LABELS = {
-    "on_time": "按时",
-    "late": "迟报",
-    "missing": "逾期未报",
-    "pending": "未到期",
-    "unknown": "无法计算",
+    **{status.value: word for status, word in STATUS_WORDS.items()},
     "exempt": "免除",
     "planned": "计划",
     "none": "—",
@@ -51,7 +47,7 @@ STATUS_LABELS = {
 # Every page carries the navigation: it lists the latest semesters only, so that
 # a long history does not make every page (and the build) grow with it.
 NAV_SEMESTERS = 4
-QUOTA_LABELS = {"on_time": "已完成", "missing": "未完成", "pending": "进行中"}
+QUOTA_LABELS = {status.value: word for status, word in QUOTA_WORDS.items()}
 MONTHLY_LABELS = {"on_time": "已学习", "missing": "未学习", "pending": "未到期"}
 
 

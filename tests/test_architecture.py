@@ -122,3 +122,13 @@ def test_only_the_cli_prints_exits_or_parses_arguments() -> None:
     }
     assert offenders == {}
     assert _terminal_uses(_modules()[TERMINAL_ONLY])  # the check does find them where they are
+
+
+def test_the_site_and_exports_do_not_import_the_scaffolder() -> None:
+    """The assistant page's data comes from neutral modules (assistant_data, yamllines)."""
+    graph = _graph()
+    readers = [m for m in graph if m.startswith(("generator.site", "generator.exports"))]
+    assert readers
+    assert {m: sorted(t for t in graph[m] if t.startswith("generator.new")) for m in readers} == {
+        m: [] for m in readers
+    }

@@ -28,7 +28,8 @@ from generator.new.session import (
     session_text,
 )
 from generator.new.visitor import VisitorAnswers, add_visitor
-from generator.new.yamltext import Lines, extend_item, insert_item, list_lines, quote, scalar
+from generator.new.yamltext import Lines, extend_item, insert_item, quote, scalar
+from generator.yamllines import list_lines
 
 __all__ = [
     "Ask",

@@ -13,12 +13,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator.new.base import NewError, label
 from generator.yamlio import Document
+from generator.yamllines import last_line, line_starts, mapping_key
 
 # Everything YAML may not carry raw inside double quotes, or would fold or drop:
 # C0/C1 controls, DEL, the Unicode line and paragraph separators (line breaks in
@@ -90,43 +90,13 @@ class Lines:
         return "".join(line + newline for line in out)
 
 
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-def _line_starts(text: str) -> list[int]:
-    """Offsets where each line starts, counting line breaks the way libyaml does."""
-    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-
-def _last_line(node: Node) -> int:
-    """0-based line of the last character that belongs to `node`'s content."""
-    if isinstance(node, ScalarNode):
-        end = node.end_mark
-        return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
-    if node.flow_style:
-        return node.end_mark.line
-    children: list[Node] = (
-        [v for pair in node.value for v in pair]
-        if isinstance(node, MappingNode)
-        else list(node.value)
-    )
-    return max((_last_line(c) for c in children), default=node.start_mark.line)
-
-
-def _key(mapping: MappingNode, name: str) -> tuple[ScalarNode, Node] | None:
-    for key, value in mapping.value:
-        if isinstance(key, ScalarNode) and key.value == name:
-            return key, value
-    return None
-
-
 def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
 def _insert_at_line(text: str, line: int, block: str) -> str:
     """`block` inserted before 0-based `line`, or appended when `line` is past the end."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
     if line < len(starts):
         return text[: starts[line]] + block + text[starts[line] :]
     if text and not text.endswith(("\n", "\r")):
@@ -154,12 +124,12 @@ def insert_item(text: str, document: Document, key: str, item: Lines, what: str)
     if not isinstance(root, MappingNode) or root.flow_style:
         raise NewError("这个文件的最外层不是逐行书写的“字段: 值”，无法自动添加，请手工编辑。")
     newline = _newline(text)
-    found = _key(root, key)
+    found = mapping_key(root, key)
     base = root.start_mark.column
     if found is None:
         block = Lines([(" " * base + f"{key}:", label(key))])
         block.lines.extend(_reindent(item, base + 2, base + 4).lines)
-        return _insert_at_line(text, len(_line_starts(text)), block.render(newline))
+        return _insert_at_line(text, len(line_starts(text)), block.render(newline))
     key_node, sequence = found
     if not isinstance(sequence, SequenceNode) or sequence.flow_style or not sequence.value:
         raise NewError(
@@ -174,39 +144,7 @@ def insert_item(text: str, document: Document, key: str, item: Lines, what: str)
         else dash + 2
     )
     block = _reindent(item, dash, max(content, dash + 2))
-    return _insert_at_line(text, _last_line(sequence) + 1, block.render(newline))
-
-
-@dataclass(frozen=True, slots=True)
-class ListLines:
-    """Where the items of a top-level list stand in a file (1-based lines), so that a page
-    can say exactly which lines to add where."""
-
-    end: int  # the last line of the list's content
-    items: list[dict[str, Any]]  # each: line, end, column (of its keys); flow: written {…}
-
-
-def list_lines(document: Document, key: str) -> ListLines | None:
-    """The lines of the block list under the top-level `key`; None when there is none, or
-    it is written in flow style ([…]), which cannot be extended line by line."""
-    root = document.root
-    if not isinstance(root, MappingNode):
-        return None
-    found = _key(root, key)
-    if found is None or not isinstance(found[1], SequenceNode) or found[1].flow_style:
-        return None
-    items = []
-    for node in found[1].value:
-        flow = not isinstance(node, MappingNode) or node.flow_style
-        items.append(
-            {
-                "line": node.start_mark.line + 1,
-                "end": _last_line(node) + 1,
-                "column": node.start_mark.column,
-                "flow": bool(flow),
-            }
-        )
-    return ListLines(_last_line(found[1]) + 1, items)
+    return _insert_at_line(text, last_line(sequence) + 1, block.render(newline))
 
 
 def extend_item(text: str, document: Document, path: Sequence[str | int], lines: Lines) -> str:
@@ -214,7 +152,7 @@ def extend_item(text: str, document: Document, path: Sequence[str | int], lines:
     node: Node | None = document.root
     for step in path:
         if isinstance(node, MappingNode):
-            pair = _key(node, str(step))
+            pair = mapping_key(node, str(step))
             node = pair[1] if pair else None
         elif isinstance(node, SequenceNode) and isinstance(step, int):
             node = node.value[step]
@@ -228,4 +166,4 @@ def extend_item(text: str, document: Document, path: Sequence[str | int], lines:
         )
     column = node.start_mark.column
     block = Lines([(" " * column + line, comment) for line, comment in lines.lines])
-    return _insert_at_line(text, _last_line(node) + 1, block.render(_newline(text)))
+    return _insert_at_line(text, last_line(node) + 1, block.render(_newline(text)))

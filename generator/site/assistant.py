@@ -27,11 +27,11 @@ from generator.assistant_data import (
     plan_months,
 )
 from generator.model import Audit, Session
-from generator.new.yamltext import list_lines
 from generator.pipeline import CheckResult
 from generator.privacy import mask_mobiles
 from generator.schemas import SCHEMA_DIR
 from generator.site.errors import SiteError
+from generator.yamllines import list_lines
 
 FOLDER = "assistant"  # docs-relative; docs/assistant/ holds the page's script and the validator
 FILES = ("session.schema.json", "assistant-data.json", "assistant-data.js", "plan.schema.json")

@@ -16,11 +16,8 @@ from generator.new.base import (
     Written,
     check_filed,
     label,
-    load,
+    open_session,
     read_session,
-    session_file,
-    shown_path,
-    write_back,
 )
 from generator.new.prompts import ask_date, check_text
 from generator.new.yamltext import Lines, extend_item, insert_item, scalar
@@ -198,10 +195,8 @@ def add_audit(
     """An audit record (附件2) added to a session; or what an unfiled one still lacks (a
     planned audit's findings, a missing `filed` date) added to it. A filed record is
     left alone: corrections are edits with an amendment."""
-    result, org = load(records_dir, today)
-    path, session = session_file(result, org, answers.unit, answers.date)
-    today = result.as_of
-    shown = shown_path(result, path)
+    edit = open_session(records_dir, answers.unit, answers.date, today)
+    org, path, session, shown, today = edit.org, edit.path, edit.session, edit.shown, edit.today
     group_id = _audit_group(org, session, answers.group)
     raw, text, document = read_session(path)
     data: dict[str, Any] = document.data  # type: ignore[assignment]
@@ -243,4 +238,4 @@ def add_audit(
         item = Lines([head, *(("  " + line, comment) for line, comment in lines.lines)])
         new_text = insert_item(text, document, "audits", item, "列席旁听记录")
         expected["audits"] = [*expected.get("audits", []), entry]
-    return write_back(records_dir, today, path, shown, (raw, new_text, expected))
+    return edit.write(raw, new_text, expected)

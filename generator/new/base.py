@@ -169,12 +169,28 @@ def reparse_same(new_text: str, expected: dict[str, Any]) -> None:
         raise NewError("自动添加的结果与预期不一致，已取消，没有修改文件。请把此命令发给管理员。")
 
 
-def write_back(
-    records_dir: Path, today: dt.date, path: Path, shown: str, edit: tuple[bytes, str, dict]
-) -> Written:
-    """The edited session file, checked to load as `expected`, written in place; with what
-    `check` now says about it. `edit`: the bytes read, the new text, the expected data."""
-    raw, new_text, expected = edit
-    reparse_same(new_text, expected)
-    write_in_place(path, raw, new_text)
-    return Written(path, shown, findings_for(records_dir, today, shown), False)
+@dataclass(frozen=True, slots=True)
+class Editing:
+    """A session file about to be edited in place: where it is and what it holds."""
+
+    records_dir: Path
+    org: Org
+    path: Path
+    session: Session
+    shown: str  # as the checker names it
+    today: dt.date
+
+    def write(self, raw: bytes, new_text: str, expected: dict[str, Any]) -> Written:
+        """`new_text`, checked to load as `expected`, written over `raw`; with what
+        `check` now says about the file."""
+        reparse_same(new_text, expected)
+        write_in_place(self.path, raw, new_text)
+        findings = findings_for(self.records_dir, self.today, self.shown)
+        return Written(self.path, self.shown, findings, False)
+
+
+def open_session(records_dir: Path, unit_id: str, slug: str, today: dt.date | None) -> Editing:
+    """The session <unit>/<slug>.yaml to add to; refused when it is missing or invalid."""
+    result, org = load(records_dir, today)
+    path, session = session_file(result, org, unit_id, slug)
+    return Editing(records_dir, org, path, session, shown_path(result, path), result.as_of)

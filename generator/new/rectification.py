@@ -14,12 +14,9 @@ from generator.new.base import (
     NewError,
     Written,
     check_filed,
-    load,
+    open_session,
     read_session,
     schema_label,
-    session_file,
-    shown_path,
-    write_back,
 )
 from generator.new.prompts import ask_date, check_text
 from generator.new.yamltext import Lines, extend_item, scalar
@@ -106,10 +103,8 @@ def add_rectification(
     """The rectification (整改情况) added to the audit that asked for one, or its
     reporting date added to measures already written. A reported rectification is
     left alone: corrections are edits with an amendment."""
-    result, org = load(records_dir, today)
-    path, session = session_file(result, org, answers.unit, answers.date)
-    today = result.as_of
-    shown = shown_path(result, path)
+    edit = open_session(records_dir, answers.unit, answers.date, today)
+    path, session, shown, today = edit.path, edit.session, edit.shown, edit.today
     audit = _asked_audit(session, answers.group, shown)
     have = audit.rectification
     where = session.line("audits", audit.index)
@@ -149,4 +144,4 @@ def add_rectification(
 
     raw, text, document = read_session(path)
     new_text, expected = _rectification_text(text, document, audit, answers)
-    return write_back(records_dir, today, path, shown, (raw, new_text, expected))
+    return edit.write(raw, new_text, expected)

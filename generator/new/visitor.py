@@ -15,11 +15,8 @@ from generator.new.base import (
     Written,
     check_filed,
     label,
-    load,
+    open_session,
     read_session,
-    session_file,
-    shown_path,
-    write_back,
 )
 from generator.new.prompts import ask_date
 from generator.new.yamltext import Lines, extend_item, insert_item, scalar
@@ -149,9 +146,8 @@ def add_visitor(
     records_dir: Path, answers: VisitorAnswers, today: dt.date | None = None, ask: Ask | None = None
 ) -> Written:
     """A 书记/副书记 of another unit added to a session's visitors, or their report date added."""
-    result, org = load(records_dir, today)
-    path, session = session_file(result, org, answers.unit, answers.date)
-    today = result.as_of
+    edit = open_session(records_dir, answers.unit, answers.date, today)
+    org, path, session, today = edit.org, edit.path, edit.session, edit.today
     visitor_unit = _visitor_unit(org, session, answers, ask)
     answers.role = _visitor_name(visitor_unit, answers, ask)
     existing = next(
@@ -159,7 +155,7 @@ def add_visitor(
     )
     if existing is not None and existing.report_filed is not None:
         raise NewError(
-            f"{shown_path(result, path)} 第 {session.line('visitors', existing.index)} 行已记有{answers.name}列席及其报告日期。"
+            f"{edit.shown} 第 {session.line('visitors', existing.index)} 行已记有{answers.name}列席及其报告日期。"
             "需要更正请直接编辑该文件，并在 amendments 里写明更正原因。"
         )
     if answers.report_filed is None and not answers.not_filed and ask is not None:
@@ -175,5 +171,4 @@ def add_visitor(
 
     raw, text, document = read_session(path)
     new_text, expected = _visitor_text(text, document, answers, visitor_unit, existing)
-    shown = shown_path(result, path)
-    return write_back(records_dir, today, path, shown, (raw, new_text, expected))
+    return edit.write(raw, new_text, expected)

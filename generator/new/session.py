@@ -391,24 +391,27 @@ def _speaker_lines(lines: Lines, speakers: list[str]) -> None:
 
 def _filed_lines(lines: Lines, arranged: dt.date | None, org: Org, day: dt.date) -> None:
     """`filed:` with the arrangement date (or its comment) and the due dates of both."""
-    arrangement_due = due_date(FILING_KINDS["arrangement"], day, org)
-    post_copy_due = due_date(FILING_KINDS["post_copy"], day, org)
+    arrangement, post_copy = FILING_KINDS["arrangement"], FILING_KINDS["post_copy"]
+    arrangement_due = due_date(arrangement, day, org)
+    post_copy_due = due_date(post_copy, day, org)
+    arrangement_span = span(org.deadlines[arrangement.deadline or arrangement.key])
+    post_copy_span = span(org.deadlines[post_copy.deadline or post_copy.key])
     lines.add("filed:", label("filed"))
     by = f"，最晚 {arrangement_due}" if arrangement_due else ""
     if arranged is not None:
         lines.add(
             f"  arrangement: {scalar(arranged)}",
-            f"{label('filed', 'arrangement')}：报联络员和联系校领导，至少提前 {span(org.deadlines['arrangement'])}{by}",
+            f"{label('filed', 'arrangement')}：报联络员和联系校领导，至少提前 {arrangement_span}{by}",
         )
     else:
         lines.add(
             "  # arrangement:",
-            f"{label('filed', 'arrangement')}：报送后填写，至少提前 {span(org.deadlines['arrangement'])}{by}",
+            f"{label('filed', 'arrangement')}：报送后填写，至少提前 {arrangement_span}{by}",
         )
     by = f"，最晚 {post_copy_due}" if post_copy_due else ""
     lines.add(
         "  # post_copy:",
-        f"{label('filed', 'post_copy')}：学习后 {span(org.deadlines['post_copy'])}内报党委宣传部{by}，报送后填写",
+        f"{label('filed', 'post_copy')}：学习后 {post_copy_span}内报党委宣传部{by}，报送后填写",
     )
 
 

@@ -417,19 +417,9 @@ def _session_name_agrees(
     line = source.document.line
     unit, day = _raw_unit(source), _raw_date(source)
     file_date = source.path.rsplit("/", 1)[-1][:10]
-    agrees = True
-    if unit is not None and unit != folder_unit:
-        agrees = False
-        findings.append(
-            Finding(
-                "file-name",
-                source.path,
-                line(["unit"]),
-                f"记录写的单位是「{unit}」，但文件放在「{folder_unit}」文件夹里。"
-                f"请把文件移到 sessions/{unit}/，或把 unit 改为「{folder_unit}」。",
-                unit=unit,
-            )
-        )
+    wrong_folder = _wrong_folder(source, "sessions", "记录", unit, folder_unit, unit=unit)
+    findings.extend(wrong_folder)
+    agrees = not wrong_folder
     if day is not None and day.isoformat() != file_date:
         agrees = False
         findings.append(
@@ -445,6 +435,30 @@ def _session_name_agrees(
     return agrees
 
 
+def _wrong_folder(
+    source: SourceFile,
+    top: str,
+    what: str,
+    written: str | None,
+    folder_unit: str | None,
+    **scope: object,
+) -> list[Finding]:
+    """file-name when the file's `unit` (as written) is not the folder it sits in."""
+    if written is None or written == folder_unit:
+        return []
+    assert source.document is not None
+    return [
+        Finding(
+            "file-name",
+            source.path,
+            source.document.line(["unit"]),
+            f"{what}写的单位是「{written}」，但文件放在「{folder_unit}」文件夹里。"
+            f"请把文件移到 {top}/{written}/，或把 unit 改为「{folder_unit}」。",
+            **scope,  # type: ignore[arg-type]
+        )
+    ]
+
+
 def _validate_plan(source: SourceFile, findings: list[Finding]) -> Plan | None:
     """A typed annual plan (v2) when the file is valid and its name agrees with it."""
     parts = source.path.split("/")
@@ -456,20 +470,13 @@ def _validate_plan(source: SourceFile, findings: list[Finding]) -> Plan | None:
     year = raw_year if type(raw_year) is int else file_year
     unit = raw_unit or folder_unit
     line = source.document.line
-    agrees = source.name_ok
-    if source.name_ok and raw_unit is not None and raw_unit != folder_unit:
-        agrees = False
-        findings.append(
-            Finding(
-                "file-name",
-                source.path,
-                line(["unit"]),
-                f"学习计划写的单位是「{raw_unit}」，但文件放在「{folder_unit}」文件夹里。"
-                f"请把文件移到 plans/{raw_unit}/，或把 unit 改为「{folder_unit}」。",
-                unit=unit,
-                year=year,
-            )
-        )
+    wrong_folder = (
+        _wrong_folder(source, "plans", "学习计划", raw_unit, folder_unit, unit=unit, year=year)
+        if source.name_ok
+        else []
+    )
+    findings.extend(wrong_folder)
+    agrees = source.name_ok and not wrong_folder
     if source.name_ok and type(raw_year) is int and raw_year != file_year:
         agrees = False
         findings.append(

@@ -1017,3 +1017,22 @@ def test_the_build_command_passes_its_clock(tmp_path, monkeypatch):
     code, _, _ = run_build(SAMPLE, tmp_path)
     assert code == 0 and seen and isinstance(seen[0], dt.datetime) and seen[0].tzinfo
     assert abs((dt.datetime.now(dt.UTC) - seen[0]).total_seconds()) < 600
+
+
+def _digests(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_exports_written_meanwhile_are_the_bytes_written_first(sample_site, tmp_path):
+    """The build writes its exports in a second process while mkdocs runs and then copies
+    them into the site: the site and the build folder are byte for byte those of a
+    build that writes every export first, in one process (and none is left empty)."""
+    from generator.site.build import build_site
+
+    site, build = sample_site
+    result = check(SAMPLE, dt.date.fromisoformat(AS_OF))
+    build_site(result, tmp_path / "site", tmp_path / "build", background=False)
+    assert _digests(site) == _digests(tmp_path / "site")
+    assert _digests(build) == _digests(tmp_path / "build")
+    exports = [p for p in (site / "exports").rglob("*") if p.is_file()]
+    assert exports and all(p.stat().st_size > 0 for p in exports)

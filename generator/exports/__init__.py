@@ -17,8 +17,11 @@ paths, so pages link to them without repeating the layout.
 
 from __future__ import annotations
 
+import multiprocessing
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 from generator.exports.circulars import Circulars
@@ -44,6 +47,7 @@ from generator.sitedir import check_export_dir
 __all__ = [
     "EXPORTS",
     "FULL",
+    "BackgroundExports",
     "Privacy",
     "calendar_ics",
     "calendar_path",
@@ -100,25 +104,117 @@ def _exports(
     ledger: Ledger,
     circulars: Circulars | None,
 ) -> Iterator[tuple[str, bytes]]:
+    for relative, make in export_jobs(result, page_url, privacy, ledger):
+        yield relative, make()
+    for semester_id in circulars.semesters if circulars else ():  # last: drawn meanwhile
+        yield circular_docx_path(semester_id), circulars.docx(semester_id)
+
+
+Job = tuple[str, Callable[[], bytes]]
+
+
+def export_jobs(
+    result: CheckResult, page_url: dict[str, str] | None, privacy: Privacy, ledger: Ledger
+) -> Iterator[Job]:
+    """Every export but the 通报 as (path, how to make its bytes): the paths are cheap,
+    the bytes are not, so a build can lay out the paths first and make the bytes
+    in a second process (`BackgroundExports`)."""
     org = result.records.org
     for session in result.records.sessions:
-        yield session_docx_path(session), session_docx(session, org, privacy)
+        yield session_docx_path(session), partial(session_docx, session, org, privacy)
     if org is not None:
         names = {s.id: s.name for s in org.semesters}
         for (unit, semester), sessions in semester_sessions(org, result.records.sessions).items():
             title = f"{unit_name(org, unit)} {names[semester]} 中心组学习表格（附件1、附件2）"
             yield (
                 unit_semester_docx_path(unit, semester),
-                merged_docx(sessions, org, title, privacy),
+                partial(merged_docx, sessions, org, title, privacy),
             )
     for semester in org.semesters if org else []:
-        yield semester_xlsx_path(semester.id), semester_xlsx(result, semester.id, privacy, ledger)
-    yield semester_xlsx_path(None), semester_xlsx(result, None, privacy, ledger)
+        yield (
+            semester_xlsx_path(semester.id),
+            partial(semester_xlsx, result, semester.id, privacy, ledger),
+        )
+    yield semester_xlsx_path(None), partial(semester_xlsx, result, None, privacy, ledger)
     calendars = Calendars(result, page_url, privacy)
     for kind, ident, name, sessions in feeds(result):
-        yield calendar_path(kind, ident), calendars.calendar(sessions, name)
-    for semester_id in circulars.semesters if circulars else ():  # last: drawn meanwhile
-        yield circular_docx_path(semester_id), circulars.docx(semester_id)
+        yield calendar_path(kind, ident), partial(calendars.calendar, sessions, name)
+
+
+class BackgroundExports:
+    """The site build's exports, written by a forked second process while this one
+    renders pages and runs mkdocs (the exports do not depend on mkdocs, and openpyxl and
+    python-docx are a fifth of a long build). Every path is laid out first as an empty
+    file, so mkdocs finds what the pages link to; `finish` waits for the worker and
+    copies the real files into the built site. The worker runs the same functions on
+    the same (forked) data, so the bytes are those of `write_exports`; if it cannot
+    start or fails, `finish` does the work here, which raises here when the records
+    are the cause. The 通报 (drawn by the chart worker) is written by `circulars`."""
+
+    def __init__(self, result: CheckResult, out_dir: Path, page_url: dict[str, str] | None,
+                 privacy: Privacy) -> None:  # fmt: skip
+        check_export_dir(out_dir)
+        self.out_dir = out_dir
+        self.jobs = list(export_jobs(result, page_url, privacy, Ledger.of(result)))
+        self.circulars: list[str] = []
+        for relative, _ in self.jobs:
+            _touch(out_dir / relative)
+        self._worker: multiprocessing.process.BaseProcess | None = None
+        try:  # fork: the worker shares the checked records instead of copying them
+            self._worker = multiprocessing.get_context("fork").Process(
+                target=_write_jobs, args=(out_dir, self.jobs), daemon=True
+            )
+            self._worker.start()
+        except (OSError, ValueError):  # no process to be had (or no fork): do it in finish
+            self._worker = None
+
+    def circulars_from(self, circulars: Circulars | None) -> None:
+        """The 通报, written here: the chart worker has drawn them meanwhile."""
+        for semester_id in circulars.semesters if circulars else ():
+            relative = circular_docx_path(semester_id)
+            _write(self.out_dir / relative, circulars.docx(semester_id))
+            self.circulars.append(relative)
+
+    def finish(self, site_dir: Path | None = None) -> int:
+        """Wait for the worker (or do its work), then copy every export into `site_dir`
+        (mkdocs copied them while they were being written). Returns the file count."""
+        if self._worker is not None:
+            self._worker.join()
+            failed = self._worker.exitcode != 0
+            self._worker = None
+        else:
+            failed = True
+        if failed:
+            _write_jobs(self.out_dir, self.jobs)
+        paths = [relative for relative, _ in self.jobs] + self.circulars
+        if site_dir is not None:
+            for relative in paths:
+                target = site_dir / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.out_dir / relative, target)
+        return len(paths)
+
+    def stop(self) -> None:
+        """Stop the worker when the build fails before `finish`."""
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker.join()
+            self._worker = None
+
+
+def _touch(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _write_jobs(out_dir: Path, jobs: list[Job]) -> None:
+    for relative, make in jobs:
+        _write(out_dir / relative, make())
 
 
 def export_files(

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from generator.exports import FULL, Privacy, masked, write_exports
+from generator.exports import FULL, BackgroundExports, Privacy, masked, write_exports
 from generator.exports.circulars import Circulars
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
@@ -130,6 +130,27 @@ def generate(
     Returns the number of generated pages; `timings` gets the seconds of "exports".
     `now` (the build's clock) decides whether today's sessions have begun; `site_url`
     overrides mkdocs.yml's (the calendars link their events to the pages with it)."""
+    pages, exports = _prepare(
+        result, build_dir, config, docs, show_phone, progress, timings, now, site_url, False
+    )
+    assert exports is None
+    return pages
+
+
+def _prepare(
+    result: CheckResult,
+    build_dir: Path,
+    config: Path,
+    docs: Path,
+    show_phone: bool | None,
+    progress: Progress | None,
+    timings: dict[str, float] | None,
+    now: dt.datetime | None,
+    site_url: str | None,
+    background: bool,
+) -> tuple[int, BackgroundExports | None]:
+    """`generate`; with `background`, the exports are still being written by a second
+    process when this returns (finish them with the returned `BackgroundExports`)."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:
         raise RecordErrors(errors)
@@ -146,12 +167,37 @@ def generate(
         show_phone = show_phone_setting(settings)
     data = build_data(result, now)
     privacy = FULL if show_phone else masked()
-    # the charts and the 通报 of each semester, drawn (in a second process when there are
-    # many) while the other pages and exports are written; the worker stops on any exit
-    with Circulars(data.all_figures(), privacy) as circulars:
-        data.circulars = circulars
-        return _generate(result, build_dir, data, settings, show_phone, privacy, docs,
-                         progress, timings)  # fmt: skip
+    docs_out = _fresh_docs(build_dir, docs)
+    exports = None
+    if background:  # forked before the chart worker starts its threads
+        started = time.perf_counter()
+        exports = BackgroundExports(result, docs_out, page_urls(settings, data), privacy)
+        if timings is not None:
+            timings["exports"] = time.perf_counter() - started
+    try:
+        # the charts and the 通报 of each semester, drawn (in a second process when there
+        # are many) while the other pages and exports are written; the worker stops on any exit
+        with Circulars(data.all_figures(), privacy) as circulars:
+            data.circulars = circulars
+            pages = _generate(result, build_dir, data, settings, show_phone, privacy,
+                              progress, timings, exports)  # fmt: skip
+    except BaseException:
+        if exports is not None:
+            exports.stop()
+        raise
+    return pages, exports
+
+
+def _fresh_docs(build_dir: Path, docs: Path) -> Path:
+    """build/docs emptied and filled with a copy of the hand-written docs/."""
+    docs_out = build_dir / "docs"
+    if docs_out.resolve() == docs.resolve() or docs.resolve() in docs_out.resolve().parents:
+        raise SiteError("构建目录不能放在手写的 docs/ 里。")
+    if docs_out.exists():
+        shutil.rmtree(docs_out)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(docs, docs_out, ignore=shutil.ignore_patterns(*DEVELOPER_DOCS))
+    return docs_out
 
 
 def _generate(
@@ -161,9 +207,9 @@ def _generate(
     settings: dict[str, Any],
     show_phone: bool,
     privacy: Privacy,
-    docs: Path,
     progress: Progress | None,
     timings: dict[str, float] | None,
+    exports: BackgroundExports | None,
 ) -> int:
     options = Options(show_phone=show_phone)
     pages = render_pages(
@@ -174,30 +220,27 @@ def _generate(
     )
     stats_pages = [semester_page("stats", s) for s in data.semesters]  # rendered last
     docs_out = build_dir / "docs"
-    if docs_out.resolve() == docs.resolve() or docs.resolve() in docs_out.resolve().parents:
-        raise SiteError("构建目录不能放在手写的 docs/ 里。")
-    if docs_out.exists():
-        shutil.rmtree(docs_out)
-    build_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(docs, docs_out, ignore=shutil.ignore_patterns(*DEVELOPER_DOCS))
     clash = sorted(p for p in [*pages, *stats_pages] if (docs_out / p).exists())
     if clash:
         raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))
     _write_pages(docs_out, pages)
     started = time.perf_counter()
-    write_exports(
-        result,
-        docs_out,
-        page_urls(settings, data),
-        privacy,
-        (lambda done, total: progress("导出文件", done, total)) if progress else None,
-        data.circulars,
-    )
-    if timings is not None:
-        timings["exports"] = time.perf_counter() - started
+    if exports is None:
+        write_exports(
+            result,
+            docs_out,
+            page_urls(settings, data),
+            privacy,
+            (lambda done, total: progress("导出文件", done, total)) if progress else None,
+            data.circulars,
+        )
     # 督查统计 after the exports: meanwhile the build's second process drew their charts
     stats = render_pages(data, options, part="stats")
     _write_pages(docs_out, stats)
+    if exports is not None:
+        exports.circulars_from(data.circulars)
+    if timings is not None:
+        timings["exports"] = timings.get("exports", 0.0) + time.perf_counter() - started
     write_assistant_files(result, docs_out, settings, show_phone)
     write_dictionary(result, build_dir)
     settings = search_settings(settings, SEARCH_DICTIONARY)
@@ -290,33 +333,38 @@ def build_site(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
     site_url: str | None = None,
+    background: bool = True,
 ) -> BuildReport:
     """Check, generate and build the site into `site_dir`, which mkdocs empties first: so
-    it must be new, empty or a site built here (sitedir.py); otherwise nothing is written."""
+    it must be new, empty or a site built here (sitedir.py); otherwise nothing is written.
+    `background`: the exports in a second process while mkdocs runs (False: here, first)."""
     report = BuildReport(build_dir=build_dir, site_dir=site_dir)
     try:
         check_site_dir(site_dir, _protected(result, docs), {"构建文件夹": build_dir})
     except UnsafeFolder as err:
         raise SiteError(str(err)) from err
     start = time.perf_counter()
-    report.pages = generate(
-        result,
-        build_dir,
-        config=config,
-        docs=docs,
-        show_phone=show_phone,
-        progress=progress,
-        timings=report.timings,
-        now=now,
-        site_url=site_url,
-    )
+    # the exports are written by a second process while mkdocs builds (see BackgroundExports)
+    report.pages, exports = _prepare(result, build_dir, config, docs, show_phone, progress,
+                                     report.timings, now, site_url, background)  # fmt: skip
     report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
     if progress:
         progress("mkdocs 构建", 0, 1)
     start = time.perf_counter()
-    mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
-    run_mkdocs(build_dir, site_dir)
+    try:
+        mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
+        run_mkdocs(build_dir, site_dir)
+    except BaseException:
+        if exports is not None:
+            exports.stop()
+        raise
     report.timings["mkdocs"] = time.perf_counter() - start
+    if exports is not None:
+        start = time.perf_counter()
+        count = exports.finish(site_dir)
+        report.timings["exports"] += time.perf_counter() - start
+        if progress:
+            progress("导出文件", count, count)
     if progress:
         progress("mkdocs 构建", 1, 1)
     return report

@@ -11,7 +11,8 @@ import logging
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -288,7 +289,7 @@ def run_mkdocs(build_dir: Path, site_dir: Path) -> None:
 
         jieba.setLogLevel(logging.WARNING)
     except ImportError:  # pragma: no cover - jieba is a pinned dependency
-        pass
+        jieba = None
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     propagate, level = logger.propagate, logger.level
@@ -304,13 +305,41 @@ def run_mkdocs(build_dir: Path, site_dir: Path) -> None:
         search = config.plugins.get("material/search")
         if search is not None and search.config.get("jieba_dict_user"):
             search.config.jieba_dict_user = str(build_dir.resolve() / SEARCH_DICTIONARY)
-        build(config)
+        with _memoized_cut(jieba):
+            build(config)
     except (Abort, ConfigurationError) as err:
         raise SiteError(f"mkdocs 构建失败：{err}", collect.messages) from err
     finally:
         logger.removeHandler(collect)
         logger.propagate, logger.level = propagate, level
     localize(site_dir)
+
+
+@contextmanager
+def _memoized_cut(jieba: Any) -> Iterator[None]:
+    """Material's search segments every run of Han characters of every page with
+    `jieba.cut`; the same runs (报送情况, unit names, 列席旁听…) recur on thousands of
+    pages. During the build each distinct run is cut once: jieba is deterministic for a
+    given dictionary, and the dictionary (ours is loaded in on_config, before any page)
+    does not change during a build, so the index is the same."""
+    if jieba is None:
+        yield
+        return
+    original = jieba.cut
+    cache: dict[tuple[Any, ...], list[str]] = {}
+
+    def cut(sentence: Any, cut_all: bool = False, HMM: bool = True, use_paddle: bool = False):
+        key = (sentence, cut_all, HMM, use_paddle)
+        words = cache.get(key)
+        if words is None:
+            words = cache[key] = list(original(sentence, cut_all, HMM, use_paddle))
+        return iter(words)
+
+    jieba.cut = cut
+    try:
+        yield
+    finally:
+        jieba.cut = original
 
 
 def localize(site_dir: Path) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from generator.circular import SemesterFigures, cn_month, percent
+from generator.circular import SemesterFigures, UnitFigures, cn_month, percent
 from generator.rules import STATUS_WORDS, Status
 
 CJK_FAMILIES = (
@@ -113,75 +113,6 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
     threshold = Fraction(str(figures.attendance_threshold))
     height = 0.9 + 0.3 * max(len(units), 1)
 
-    def attendance(ax: Any, full: bool) -> None:
-        values = [u.attendance_fraction for u in units]
-        colours = [GREEN if v is not None and v >= threshold else AMBER for v in values]
-        _bars(ax, names, [_pct(v) for v in values], colours, [percent(v) for v in values], full)
-        limit = float(threshold) * 100
-        ax.axvline(limit, color=RED, linestyle="--", linewidth=1.2)
-        if full:
-            ax.text(
-                limit, -0.9, f"要求 {limit:g}%", color=RED, ha="center", va="bottom", fontsize=9
-            )
-        if full:
-            ax.set_xlabel("中心组成员参加率（实到人次 ÷ 应到人次）")
-
-    def on_time(ax: Any, full: bool) -> None:
-        values = [u.on_time_rate for u in units]
-        labels = [
-            (f"{percent(v)}（{u.filings_on_time}/{u.filings_due}）" if full else percent(v))
-            if v is not None
-            else "无到期材料"
-            for u, v in zip(units, values, strict=True)
-        ]
-        colours = [
-            GREEN if v == 1 else AMBER if v and v >= Fraction(9, 10) else RED for v in values
-        ]
-        _bars(ax, names, [_pct(v) for v in values], colours, labels, full)
-        if full:
-            ax.set_xlabel("按时报送率（按时报送 ÷ 已到期：安排表、会后报送、列席情况书面报告）")
-
-    def months(ax: Any, full: bool) -> None:
-        ys = list(range(len(units)))
-        owed = [u.months_owed for u in units]
-        studied = [u.months_studied for u in units]
-        ax.barh(ys, owed, height=0.72, color=LIGHT, edgecolor=GREY, label="应学习月数")
-        ax.barh(
-            ys,
-            studied,
-            height=0.42,
-            color=[GREEN if s >= o else RED for s, o in zip(studied, owed, strict=True)],
-            label="已学习月数",
-        )
-        for y, (s, o) in enumerate(zip(studied, owed, strict=True)):
-            ax.text(max(o, s) + 0.08, y, f"{s}/{o}", va="center", fontsize=_size(full), color=INK)
-        _unit_axis(ax, names)
-        ax.set_xlim(0, max([*owed, 1]) + 1)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        if full:
-            ax.set_xlabel("月数（已结束或已学习的月份；免除的月份不计）")
-            ax.legend(loc="upper right", ncol=2, fontsize=9, frameon=False, borderaxespad=0.1)
-
-    def college(ax: Any, full: bool) -> None:
-        labels = [cn_month(m.month) for m in figures.months]
-        bottom = [0] * len(labels)
-        for name, colour, values in (
-            (STATUS_WORDS[Status.ON_TIME], GREEN, [m.on_time for m in figures.months]),
-            (STATUS_WORDS[Status.LATE], AMBER, [m.late for m in figures.months]),
-            (STATUS_WORDS[Status.MISSING], RED, [m.missing for m in figures.months]),
-            (STATUS_WORDS[Status.PENDING], GREY, [m.not_due for m in figures.months]),
-        ):
-            ax.bar(labels, values, bottom=bottom, color=colour, label=name, width=0.6)
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        for x, total in enumerate(bottom):
-            ax.text(x, total, str(total), ha="center", va="bottom", fontsize=9, color=INK)
-        ax.set_ylim(0, max([*bottom, 1]) * 1.15)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_ylabel("份")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize=9, frameon=False)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-
     threshold_text = f"{float(threshold) * 100:g}%"
     below = [
         n
@@ -199,7 +130,7 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
                 (n, percent(u.attendance_fraction), str(u.present), str(u.members))
                 for n, u in zip(names, units, strict=True)
             ],
-            attendance,
+            functools.partial(_draw_attendance, units, names, threshold),
             height,
             f"参加率（虚线：{threshold_text}）",
         ),
@@ -212,7 +143,7 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
                 (n, percent(u.on_time_rate), str(u.filings_on_time), str(u.filings_due))
                 for n, u in zip(names, units, strict=True)
             ],
-            on_time,
+            functools.partial(_draw_on_time, units, names),
             height,
             "按时报送率",
         ),
@@ -225,7 +156,7 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
                 (n, str(u.months_studied), str(u.months_owed), "、".join(u.months_missing) or "—")
                 for n, u in zip(names, units, strict=True)
             ],
-            months,
+            functools.partial(_draw_months, units, names),
             height,
             "已学习/应学习月数",
         ),
@@ -233,21 +164,86 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             "college",
             "全校各月报送情况",
             "各单位应报送的材料按学习所在月份和报送状态统计（列席旁听记录表由旁听组报送，不计入）。",
-            (
-                "月份",
-                *(
-                    STATUS_WORDS[s]
-                    for s in (Status.ON_TIME, Status.LATE, Status.MISSING, Status.PENDING)
-                ),
-            ),
+            ("月份", "按时", "迟报", "逾期未报", "未到期"),
             [
                 (cn_month(m.month), str(m.on_time), str(m.late), str(m.missing), str(m.not_due))
                 for m in figures.months
             ],
-            college,
+            functools.partial(_draw_college, figures),
             3.2,
         ),
     ]
+
+
+def _draw_attendance(
+    units: list[UnitFigures], names: list[str], threshold: Fraction, ax: Any, full: bool
+) -> None:
+    values = [u.attendance_fraction for u in units]
+    colours = [GREEN if v is not None and v >= threshold else AMBER for v in values]
+    _bars(ax, names, [_pct(v) for v in values], colours, [percent(v) for v in values], full)
+    limit = float(threshold) * 100
+    ax.axvline(limit, color=RED, linestyle="--", linewidth=1.2)
+    if full:
+        ax.text(limit, -0.9, f"要求 {limit:g}%", color=RED, ha="center", va="bottom", fontsize=9)
+    if full:
+        ax.set_xlabel("中心组成员参加率（实到人次 ÷ 应到人次）")
+
+
+def _draw_on_time(units: list[UnitFigures], names: list[str], ax: Any, full: bool) -> None:
+    values = [u.on_time_rate for u in units]
+    labels = [
+        (f"{percent(v)}（{u.filings_on_time}/{u.filings_due}）" if full else percent(v))
+        if v is not None
+        else "无到期材料"
+        for u, v in zip(units, values, strict=True)
+    ]
+    colours = [GREEN if v == 1 else AMBER if v and v >= Fraction(9, 10) else RED for v in values]
+    _bars(ax, names, [_pct(v) for v in values], colours, labels, full)
+    if full:
+        ax.set_xlabel("按时报送率（按时报送 ÷ 已到期：安排表、会后报送、列席情况书面报告）")
+
+
+def _draw_months(units: list[UnitFigures], names: list[str], ax: Any, full: bool) -> None:
+    ys = list(range(len(units)))
+    owed = [u.months_owed for u in units]
+    studied = [u.months_studied for u in units]
+    ax.barh(ys, owed, height=0.72, color=LIGHT, edgecolor=GREY, label="应学习月数")
+    ax.barh(
+        ys,
+        studied,
+        height=0.42,
+        color=[GREEN if s >= o else RED for s, o in zip(studied, owed, strict=True)],
+        label="已学习月数",
+    )
+    for y, (s, o) in enumerate(zip(studied, owed, strict=True)):
+        ax.text(max(o, s) + 0.08, y, f"{s}/{o}", va="center", fontsize=_size(full), color=INK)
+    _unit_axis(ax, names)
+    ax.set_xlim(0, max([*owed, 1]) + 1)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if full:
+        ax.set_xlabel("月数（已结束或已学习的月份；免除的月份不计）")
+        ax.legend(loc="upper right", ncol=2, fontsize=9, frameon=False, borderaxespad=0.1)
+
+
+def _draw_college(figures: SemesterFigures, ax: Any, full: bool) -> None:
+    labels = [cn_month(m.month) for m in figures.months]
+    bottom = [0] * len(labels)
+    for name, colour, values in (
+        (STATUS_WORDS[Status.ON_TIME], GREEN, [m.on_time for m in figures.months]),
+        (STATUS_WORDS[Status.LATE], AMBER, [m.late for m in figures.months]),
+        (STATUS_WORDS[Status.MISSING], RED, [m.missing for m in figures.months]),
+        (STATUS_WORDS[Status.PENDING], GREY, [m.not_due for m in figures.months]),
+    ):
+        ax.bar(labels, values, bottom=bottom, color=colour, label=name, width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for x, total in enumerate(bottom):
+        ax.text(x, total, str(total), ha="center", va="bottom", fontsize=9, color=INK)
+    ax.set_ylim(0, max([*bottom, 1]) * 1.15)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("份")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize=9, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
 def _pct(value: Fraction | None) -> float:

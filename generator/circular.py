@@ -226,7 +226,6 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
     if org is None:
         raise NoOrg()
     today = result.as_of
-    semesters = {s.id: s for s in org.semesters}
     rows = {
         s.id: {uid: UnitFigures(uid, u.name, u.kind) for uid, u in org.units.items()}
         for s in org.semesters
@@ -234,30 +233,72 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
     months: dict[str, dict[str, dict[str, int]]] = {
         s.id: {m: defaultdict(int) for m in s.months()} for s in org.semesters
     }
+    in_semester = _count_sessions(result, rows)
+    _count_filings(result, rows, months)
+    _count_quotas(result, rows)
+    warnings = _warnings(result, rows)
+    rectifications = _rectifications(result, in_semester, today)
+    leaders = {g.id: g.leader.name for g in org.groups.values()}
+    figures: dict[str, SemesterFigures] = {}
+    for semester in org.semesters:
+        units = list(rows[semester.id].values())
+        for row in units:
+            row.months_missing.sort()
+        figures[semester.id] = SemesterFigures(
+            semester=semester,
+            as_of=today,
+            institution=org.institution,
+            units=units,
+            months=[
+                MonthFilings(m, c["on_time"], c["late"], c["missing"], c["not_due"])
+                for m, c in months[semester.id].items()
+            ],
+            warnings=warnings.get(semester.id, []),
+            rectifications=rectifications.get(semester.id, []),
+            session_dates={s.path: s.date for s in in_semester.get(semester.id, [])},
+            unit_names={uid: u.name for uid, u in org.units.items()},
+            group_leaders=leaders,
+            attendance_threshold=org.attendance_threshold,
+        )
+    return figures
+
+
+Rows = dict[str, dict[str, UnitFigures]]  # semester id → unit id → its figures
+
+
+def _count_sessions(result: CheckResult, rows: Rows) -> dict[str, list[Session]]:
+    """Each unit's studies held by the as-of day; returns the sessions of each semester."""
+    org = result.records.org
+    assert org is not None
     in_semester: dict[str, list[Session]] = defaultdict(list)
-
-    def semester_of(day: dt.date) -> Semester | None:
-        return org.semester_of(day)
-
     for session in result.records.sessions:
-        semester = semester_of(session.date)
+        semester = org.semester_of(session.date)
         if semester is None:
             continue
         in_semester[semester.id].append(session)
         row = rows[semester.id].get(session.unit)
-        if row is None or not session.is_study or session.date > today:
+        if row is None or not session.is_study or session.date > result.as_of:
             continue
         row.sessions += 1
         row.first_topic += any(t.first_topic for t in session.topics)
         if session.present is not None:
             row.present += session.present
             row.members += session.members
+    return in_semester
 
+
+def _count_filings(
+    result: CheckResult, rows: Rows, months: dict[str, dict[str, dict[str, int]]]
+) -> None:
+    """The filings each unit owes (by its owner) and each month's, by status."""
+    org = result.records.org
+    assert org is not None
+    today = result.as_of
     for filing in result.evaluation.filings:
         owner = filing_owner(filing, today)
         if owner is None:
             continue
-        semester = semester_of(filing.session.date)
+        semester = org.semester_of(filing.session.date)
         if semester is None or owner not in rows[semester.id]:
             continue
         row = rows[semester.id][owner]
@@ -271,6 +312,8 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
         else:
             month["not_due"] += 1
 
+
+def _count_quotas(result: CheckResult, rows: Rows) -> None:
     for quota in result.evaluation.quotas:
         row = rows.get(quota.semester, {}).get(quota.unit)
         if row is None:
@@ -280,6 +323,9 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
         elif quota.rule in QUOTA_FIELDS:
             setattr(row, QUOTA_FIELDS[quota.rule], quota.count)
 
+
+def _warnings(result: CheckResult, rows: Rows) -> dict[str, list[Finding]]:
+    """Each semester's warnings; the months each unit did not study go into its row."""
     warnings: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         if finding.semester not in rows:
@@ -288,37 +334,7 @@ def all_figures(result: CheckResult) -> dict[str, SemesterFigures]:
             rows[finding.semester][finding.unit].months_missing.append(finding.month or "")
         if finding.severity is Severity.WARNING:
             warnings[finding.semester].append(finding)
-
-    rectifications = _rectifications(result, in_semester, today)
-    leaders = {g.id: g.leader.name for g in org.groups.values()}
-    figures: dict[str, SemesterFigures] = {}
-    for semester_id, semester in semesters.items():
-        units = list(rows[semester_id].values())
-        for row in units:
-            row.months_missing.sort()
-        figures[semester_id] = SemesterFigures(
-            semester=semester,
-            as_of=today,
-            institution=org.institution,
-            units=units,
-            months=[
-                MonthFilings(
-                    m,
-                    counts["on_time"],
-                    counts["late"],
-                    counts["missing"],
-                    counts["not_due"],
-                )
-                for m, counts in months[semester_id].items()
-            ],
-            warnings=warnings.get(semester_id, []),
-            rectifications=rectifications.get(semester_id, []),
-            session_dates={s.path: s.date for s in in_semester.get(semester_id, [])},
-            unit_names={uid: u.name for uid, u in org.units.items()},
-            group_leaders=leaders,
-            attendance_threshold=org.attendance_threshold,
-        )
-    return figures
+    return warnings
 
 
 def semester_figures(result: CheckResult, semester_id: str) -> SemesterFigures:

@@ -413,9 +413,7 @@ def _matrix_sheet(
         for m in months
     ]
     columns += [Column(title, 14) for _, title in QUOTA_COLUMNS]
-    by_key: dict[tuple, Quota] = {}
-    for q in quotas:
-        by_key[(q.semester, q.unit, q.rule, q.month)] = q
+    by_key = {(q.semester, q.unit, q.rule, q.month): q for q in quotas}
     rows: list[list[Any]] = []
     fills: list[list[Status | None]] = []
     for semester in semesters:

@@ -408,28 +408,8 @@ def render_pages(
     jobs.append(("stats/other.md", "stats_other.md.j2", {}))
     jobs.append(("schedule/index.md", "semesters.md.j2", {"kind": "schedule"}))
     jobs.append(("stats/index.md", "semesters.md.j2", {"kind": "stats"}))
-    jobs.append(("units/index.md", "units.md.j2", {}))
-    for unit_id, unit in data.units.items():
-        jobs.append((unit_page(unit_id), "unit.md.j2", {"unit": unit}))
-        for semester in data.semesters:
-            jobs.append(
-                (
-                    unit_semester_page(unit_id, semester),
-                    "unit_semester.md.j2",
-                    {"unit": unit, "semester": semester},
-                )
-            )
-    jobs.append(("groups/index.md", "groups.md.j2", {}))
-    for group_id, group in data.groups.items():
-        jobs.append((group_page(group_id), "group.md.j2", {"group": group}))
-        for semester in data.semesters:
-            jobs.append(
-                (
-                    group_semester_page(group_id, semester),
-                    "group_semester.md.j2",
-                    {"group": group, "semester": semester},
-                )
-            )
+    jobs += _owner_jobs("unit", data.units, data.semesters)
+    jobs += _owner_jobs("group", data.groups, data.semesters)
     for view in data.sessions:
         jobs.append((view.page, "session.md.j2", {"view": view}))
         for audit in view.audits:
@@ -448,6 +428,23 @@ def render_pages(
         if progress is not None:
             progress(number, len(jobs))
     return pages
+
+
+_OWNER_PAGES = {"unit": (unit_page, unit_semester_page), "group": (group_page, group_semester_page)}
+
+
+def _owner_jobs(kind: str, owners: dict, semesters: list[Semester]) -> list[tuple[str, str, dict]]:
+    """The index of the units (or groups), each one's page and its page of every semester:
+    (page, template, variables) for `render_pages`."""
+    page, semester_page_of = _OWNER_PAGES[kind]
+    jobs: list[tuple[str, str, dict]] = [(f"{kind}s/index.md", f"{kind}s.md.j2", {})]
+    for ident, owner in owners.items():
+        jobs.append((page(ident), f"{kind}.md.j2", {kind: owner}))
+        jobs.extend(
+            (semester_page_of(ident, s), f"{kind}_semester.md.j2", {kind: owner, "semester": s})
+            for s in semesters
+        )
+    return jobs
 
 
 def with_title(markdown: str) -> str:

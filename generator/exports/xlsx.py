@@ -208,101 +208,106 @@ def _sessions_sheet(
     _sheet(book, SHEETS[0], columns, rows, privacy)
 
 
-def _audits_sheet(
+AUDIT_COLUMNS = (
+    Column("单位编号", 9),
+    Column("党组织名称", 20),
+    Column("学习日期", 12, "date"),
+    Column("列席旁听组", 10),
+    Column("组长", 10),
+    Column("联络员", 10),
+    Column("组织领导", 32),
+    Column("学习内容", 32),
+    Column("学习方式", 32),
+    Column("学习效果", 32),
+    Column("问题和建议", 32),
+    Column("应报日期", 12, "date"),
+    Column("记录表报送日期", 13, "date"),
+    Column("状态", 10),
+    Column("记录文件", 36),
+)
+VISITOR_COLUMNS = (
+    Column("被列席单位编号", 12),
+    Column("被列席单位", 20),
+    Column("学习日期", 12, "date"),
+    Column("列席单位编号", 12),
+    Column("列席单位", 20),
+    Column("姓名", 10),
+    Column("职务", 8),
+    Column("应报日期", 12, "date"),
+    Column("书面报告日期", 13, "date"),
+    Column("状态", 10),
+    Column("记录文件", 36),
+)
+
+
+def _audit_row(org: Org | None, s: Session, a: Any, filing: Filing | None) -> tuple:
+    group = org.groups.get(a.group) if org else None
+    f = a.findings
+    status = filing.status.chinese if filing else ("计划列席" if a.planned else "未到期")
+    return (
+        s.unit,
+        unit_name(org, s.unit),
+        s.date,
+        a.group,
+        group.leader.name if group else None,
+        group.liaison.name if group else None,
+        f.organization if f else None,
+        f.content if f else None,
+        f.method if f else None,
+        f.effect if f else None,
+        a.problems,
+        filing.due if filing else None,
+        a.filed,
+        status,
+        s.path,
+    )
+
+
+def _visitor_row(org: Org | None, s: Session, v: Any, filing: Filing | None) -> tuple:
+    return (
+        s.unit,
+        unit_name(org, s.unit),
+        s.date,
+        v.unit,
+        unit_name(org, v.unit),
+        v.name,
+        v.role,
+        filing.due if filing else None,
+        v.report_filed,
+        filing.status.chinese if filing else "不需报告",
+        s.path,
+    )
+
+
+# 列席旁听 and 其他单位列席: a row per audit (per visitor) of each session, with its filing
+ITEM_SHEETS = {
+    "audit_record": (1, AUDIT_COLUMNS, lambda s: [(a, a.group) for a in s.audits], _audit_row),
+    "visit_report": (
+        2,
+        VISITOR_COLUMNS,
+        lambda s: [(v, v.unit) for v in s.visitors],
+        _visitor_row,
+    ),
+}
+
+
+def _item_sheet(
     book: Workbook,
+    kind: str,
     sessions: list[Session],
     org: Org | None,
     filings: dict[tuple, Filing],
     privacy: Privacy,
 ) -> None:
-    columns = (
-        Column("单位编号", 9),
-        Column("党组织名称", 20),
-        Column("学习日期", 12, "date"),
-        Column("列席旁听组", 10),
-        Column("组长", 10),
-        Column("联络员", 10),
-        Column("组织领导", 32),
-        Column("学习内容", 32),
-        Column("学习方式", 32),
-        Column("学习效果", 32),
-        Column("问题和建议", 32),
-        Column("应报日期", 12, "date"),
-        Column("记录表报送日期", 13, "date"),
-        Column("状态", 10),
-        Column("记录文件", 36),
-    )
+    """The sheet of the sessions' audits (kind "audit_record") or visitors ("visit_report")."""
+    sheet_number, columns, items, row_of = ITEM_SHEETS[kind]
     rows, statuses = [], []
     for s in sessions:
-        for a in s.audits:
-            group = org.groups.get(a.group) if org else None
-            filing = filings.get((s.path, "audit_record", a.group))
-            f = a.findings
-            status = filing.status.chinese if filing else ("计划列席" if a.planned else "未到期")
+        for item, key in items(s):
+            filing = filings.get((s.path, kind, key))
             statuses.append(filing.status if filing else None)
-            rows.append(
-                (
-                    s.unit,
-                    unit_name(org, s.unit),
-                    s.date,
-                    a.group,
-                    group.leader.name if group else None,
-                    group.liaison.name if group else None,
-                    f.organization if f else None,
-                    f.content if f else None,
-                    f.method if f else None,
-                    f.effect if f else None,
-                    a.problems,
-                    filing.due if filing else None,
-                    a.filed,
-                    status,
-                    s.path,
-                )
-            )
-    _sheet(book, SHEETS[1], columns, rows, privacy, statuses)
-
-
-def _visitors_sheet(
-    book: Workbook,
-    sessions: list[Session],
-    org: Org | None,
-    filings: dict[tuple, Filing],
-    privacy: Privacy,
-) -> None:
-    columns = (
-        Column("被列席单位编号", 12),
-        Column("被列席单位", 20),
-        Column("学习日期", 12, "date"),
-        Column("列席单位编号", 12),
-        Column("列席单位", 20),
-        Column("姓名", 10),
-        Column("职务", 8),
-        Column("应报日期", 12, "date"),
-        Column("书面报告日期", 13, "date"),
-        Column("状态", 10),
-        Column("记录文件", 36),
-    )
-    rows, statuses = [], []
-    for s in sessions:
-        for v in s.visitors:
-            filing = filings.get((s.path, "visit_report", v.unit))
-            statuses.append(filing.status if filing else None)
-            rows.append(
-                (
-                    s.unit,
-                    unit_name(org, s.unit),
-                    s.date,
-                    v.unit,
-                    unit_name(org, v.unit),
-                    v.name,
-                    v.role,
-                    filing.due if filing else None,
-                    v.report_filed,
-                    filing.status.chinese if filing else "不需报告",
-                    s.path,
-                )
-            )
-    _sheet(book, SHEETS[2], columns, rows, privacy, statuses)
+            rows.append(row_of(org, s, item, filing))
+    _sheet(book, SHEETS[sheet_number], columns, rows, privacy, statuses)
 
 
 def _filings_sheet(
@@ -647,8 +652,8 @@ def semester_xlsx(
     book = Workbook()
     book.remove(book.active)
     _sessions_sheet(book, sessions, org, privacy)
-    _audits_sheet(book, sessions, org, by_key, privacy)
-    _visitors_sheet(book, sessions, org, by_key, privacy)
+    _item_sheet(book, "audit_record", sessions, org, by_key, privacy)
+    _item_sheet(book, "visit_report", sessions, org, by_key, privacy)
     _filings_sheet(book, filings, org, privacy)
     _matrix_sheet(book, quotas, semesters, org, privacy, ledger.figures)
     _rectification_sheet(book, sessions, org, by_key, privacy)

@@ -164,7 +164,13 @@ def charts(figures: SemesterFigures, text: Callable[[str], str] = str) -> list[C
             "college",
             "全校各月报送情况",
             "各单位应报送的材料按学习所在月份和报送状态统计（列席旁听记录表由旁听组报送，不计入）。",
-            ("月份", "按时", "迟报", "逾期未报", "未到期"),
+            (
+                "月份",
+                *(
+                    STATUS_WORDS[s]
+                    for s in (Status.ON_TIME, Status.LATE, Status.MISSING, Status.PENDING)
+                ),
+            ),
             [
                 (cn_month(m.month), str(m.on_time), str(m.late), str(m.missing), str(m.not_due))
                 for m in figures.months

@@ -53,3 +53,27 @@ def test_every_broken_file_is_reported_in_one_run(tmp_path: Path) -> None:
         ("yaml-syntax", "records/sessions/xxgc/2026-03-12.yaml"),
         ("file-name", "records/sessions/jjxy/notes.txt"),
     }
+
+
+def test_a_folder_that_cannot_be_read_is_a_finding_not_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 8: an unreadable unit folder was skipped silently (exit 0, a site without the
+    unit). Root reads any folder, so the refusal is simulated where the loader lists it."""
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLES, records)
+    real = records_module.os.scandir
+
+    def refusing(path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "kjxy":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(records_module.os, "scandir", refusing)
+    result = check(records, dt.date(2026, 11, 29))
+    unreadable = [f for f in result.findings if f.file == "records/sessions/kjxy"]
+    assert [(f.rule, f.severity.label, f.unit) for f in unreadable] == [
+        ("file-encoding", "error", "kjxy")
+    ]
+    assert "无法读取" in unreadable[0].message and "权限" in unreadable[0].message
+    assert not any(s.unit == "kjxy" for s in result.records.sessions)

@@ -1023,13 +1023,19 @@ def _digests(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_exports_written_meanwhile_are_the_bytes_written_first(sample_site, tmp_path):
+def test_exports_written_meanwhile_are_the_bytes_written_first(tmp_path):
     """The build writes its exports in a second process while mkdocs runs and then copies
     them into the site: the site and the build folder are byte for byte those of a
     build that writes every export first, in one process (and none is left empty)."""
     from generator.site.build import build_site
 
-    site, build = sample_site
+    # A process of its own: the build forks its export worker only when it runs no
+    # other thread, and this test session may already drive a browser.
+    site, build = tmp_path / "forked" / "site", tmp_path / "forked" / "build"
+    command = [sys.executable, "-m", "generator", "build", "--records", str(SAMPLE)]
+    command += ["--as-of", AS_OF, "--site-dir", str(site), "--build-dir", str(build)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
     result = check(SAMPLE, dt.date.fromisoformat(AS_OF))
     build_site(result, tmp_path / "site", tmp_path / "build", background=False)
     assert _digests(site) == _digests(tmp_path / "site")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial
@@ -160,6 +161,10 @@ class BackgroundExports:
         for relative, _ in self.jobs:
             _touch(out_dir / relative)
         self._worker: multiprocessing.process.BaseProcess | None = None
+        if threading.active_count() > 1:
+            # a fork copies only this thread: a lock another thread holds (a browser
+            # driver's, in the tests) would stay locked in the child forever
+            return
         try:  # fork: the worker shares the checked records instead of copying them
             self._worker = multiprocessing.get_context("fork").Process(
                 target=_write_jobs, args=(out_dir, self.jobs), daemon=True

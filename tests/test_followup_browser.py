@@ -5,29 +5,13 @@ pictures (UPDATE_SCREENSHOTS=1 writes docs/images/rectification.png and plan.png
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from support import Watched
 
-from generator.cli import main
-from generator.site.serve import make_server
-
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
-
-
-@pytest.fixture(scope="module")
-def sample_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("followup-browser")
-    args = ["build", "--as-of", "2026-11-29", "--records", str(ROOT / "records")]
-    assert main([*args, "--site-dir", str(tmp / "site"), "--build-dir", str(tmp / "b")]) == 0
-    server = make_server(tmp / "site", "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

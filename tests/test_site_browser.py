@@ -326,19 +326,6 @@ def test_stats_charts_render_with_chinese_glyphs_on_a_phone_and_in_print(browser
 SCREENSHOTS = ROOT / "docs" / "images"
 
 
-@pytest.fixture(scope="module")
-def sample_url(tmp_path_factory):
-    """The sample records alone, as `make site` shows them."""
-    tmp = tmp_path_factory.mktemp("screens")
-    args = ["build", "--as-of", "2026-11-29", "--records", str(ROOT / "records")]
-    assert main([*args, "--site-dir", str(tmp / "site"), "--build-dir", str(tmp / "b")]) == 0
-    server = make_server(tmp / "site", "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 def test_screenshots(browser, sample_url, tmp_path):
     """The README's pictures: home page, a record page, its print view.
     UPDATE_SCREENSHOTS=1 writes them to docs/images/ (then look at them)."""

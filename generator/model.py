@@ -211,8 +211,7 @@ class Session:
     @property
     def day_number(self) -> int:
         """1 for 2025-10-15.yaml, n for 2025-10-15-n.yaml: the order of sessions on one day."""
-        suffix = self.slug[10:]
-        return int(suffix[1:]) if suffix.startswith("-") and suffix[1:].isdigit() else 1
+        return day_number(self.path)
 
     @property
     def slug(self) -> str:
@@ -244,6 +243,12 @@ class Plan:
 
     def line(self, *path: str | int, key: bool = False) -> int | None:
         return self.document.line(path, key=key)
+
+
+def day_number(path: str) -> int:
+    """1 for …/2025-10-15.yaml, n for …/2025-10-15-n.yaml."""
+    suffix = path.rsplit("/", 1)[-1].removesuffix(".yaml")[10:]
+    return int(suffix[1:]) if suffix.startswith("-") and suffix[1:].isdigit() else 1
 
 
 def _date(value: Any) -> dt.date | None:

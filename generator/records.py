@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator import schemas
 from generator.findings import Finding, unexpected_failure
-from generator.model import Org, Plan, Session, org_from, plan_from, session_from
+from generator.model import Org, Plan, Session, day_number, org_from, plan_from, session_from
 from generator.yamlio import MAX_BYTES, Document, parse, too_large
 
 SESSION_NAME = re.compile(
@@ -382,10 +382,8 @@ def _identity(source: SourceFile) -> SessionIdentity | None:
     if unit is None or day is None or type(seq) is not int or seq < 1:
         return None
     assert source.document is not None
-    suffix = source.path.rsplit("/", 1)[-1].removesuffix(".yaml")[10:]
-    day_number = int(suffix[1:]) if suffix.startswith("-") and suffix[1:].isdigit() else 1
     return SessionIdentity(
-        source.path, unit, day, day_number, seq, source.document.line(["year_seq"])
+        source.path, unit, day, day_number(source.path), seq, source.document.line(["year_seq"])
     )
 
 

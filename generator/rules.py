@@ -825,9 +825,8 @@ def _plan_statuses(
                 owed.update((unit_id, year) for unit_id in org.units)
     studied = _studied_titles(sessions)
     statuses: list[PlanStatus] = []
-    for unit_id, year in sorted(
-        owed | set(by_key), key=lambda k: (list(org.units).index(k[0]), k[1])
-    ):
+    order = {unit_id: position for position, unit_id in enumerate(org.units)}
+    for unit_id, year in sorted(owed | set(by_key), key=lambda k: (order[k[0]], k[1])):
         plan = by_key.get((unit_id, year))
         due = org.plan_due_date(year)
         filed = plan.filed if plan else None

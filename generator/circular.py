@@ -30,12 +30,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from generator.findings import RULE_TITLES, Finding, Severity
+from generator.kinds import FILING_KINDS, Kind, Owner
 from generator.model import Semester, Session
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Status
 
-# The filings a unit owes (records.md); audit records are the audit group's.
-UNIT_FILINGS = ("arrangement", "post_copy", "visit_report")
 QUOTA_FIELDS = {
     "group-audit-missing": "audits_received",
     "invite-missing": "invited",
@@ -347,14 +346,16 @@ def semester_figures(result: CheckResult, semester_id: str) -> SemesterFigures:
 
 
 def filing_owner(filing: Filing, today: dt.date) -> str | None:
-    """The unit that owes this filing, or None when it is no unit's (an audit record,
-    a rectification) or lies outside the figures (a session after as-of)."""
-    if filing.kind == "visit_report":
+    """The unit whose 按时报送 figure counts this filing (kinds.FilingKind.in_filing_rate),
+    or None when it counts in no unit's (an audit record is the group's, a rectification
+    is followed apart) or lies outside the figures (a session after as-of)."""
+    kind = FILING_KINDS[filing.kind]
+    if not kind.in_filing_rate:
+        return None
+    if kind.owner is Owner.VISITOR:
         return filing.visiting_unit
-    if filing.kind in ("arrangement", "post_copy"):
-        session = filing.session
-        return session.unit if session.is_study and session.date <= today else None
-    return None
+    session = filing.session
+    return session.unit if session.is_study and session.date <= today else None
 
 
 def is_due(filing: Filing, today: dt.date) -> bool:
@@ -371,7 +372,9 @@ def _rectifications(
     filing to the checker; its audit's status follows the same definition here (late:
     filed after rectify_by; missing: none filed once rectify_by is earlier than today)."""
     checked: dict[tuple[str, str | None], Filing] = {
-        (f.session.path, f.group): f for f in result.evaluation.filings if f.kind == "rectification"
+        (f.session.path, f.group): f
+        for f in result.evaluation.filings
+        if f.kind == Kind.RECTIFICATION
     }
     out: dict[str, list[RectificationItem]] = defaultdict(list)
     for semester_id, sessions in in_semester.items():

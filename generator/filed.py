@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator import schemas
 from generator.findings import Finding
-from generator.kinds import FILING_KINDS
+from generator.kinds import ENTRIES, DataPath, Keyed, filing_places, keyed
 from generator.model import STUDY_KIND, normalize_time
 from generator.records import phone_as_text
 from generator.yamlio import Document, parse
@@ -48,8 +48,6 @@ FORM_FIELDS = (
     "contact",
 )
 
-DataPath = tuple[str | int, ...]
-Keyed = Iterator[tuple[tuple, int, dict[str, Any]]]
 
 _TIME = re.compile(r"[0-9]{1,2}:[0-9]{2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -151,34 +149,16 @@ def _plan_shape(data: dict[str, Any]) -> bool:
 # ---------------------------------------------------------------- entries and filing dates
 
 
-def _keyed(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], tuple]) -> Keyed:
-    """(identity, index, item): identity is the key plus its occurrence, so that
-    inserting or reordering entries does not read as a change."""
-    seen: dict[tuple, int] = {}
-    for index, item in enumerate(items):
-        base = key(item)
-        seen[base] = seen.get(base, 0) + 1
-        yield (*base, seen[base]), index, item
-
-
-# How the entries of a list are told apart (with their order of occurrence), and
-# how a message names one.
-_ENTRIES: dict[str, tuple[Callable[[dict[str, Any]], tuple], Callable[[dict[str, Any]], str]]] = {
-    "audits": (lambda a: ("audit", a["group"]), lambda a: f"列席旁听组「{a['group']}」的"),
-    "visitors": (lambda v: ("visitor", v["unit"], v["name"]), lambda v: f"列席人{v['name']}的"),
-}
-
-
 def audits(data: dict[str, Any]) -> Keyed:
-    return _keyed(data.get("audits") or [], _ENTRIES["audits"][0])
+    return keyed(data.get("audits") or [], ENTRIES["audits"][0])
 
 
 def visitors(data: dict[str, Any]) -> Keyed:
-    return _keyed(data.get("visitors") or [], _ENTRIES["visitors"][0])
+    return keyed(data.get("visitors") or [], ENTRIES["visitors"][0])
 
 
 def plan_items(data: dict[str, Any]) -> Keyed:
-    return _keyed(data.get("items") or [], lambda i: ("item", i["month"]))
+    return keyed(data.get("items") or [], lambda i: ("item", i["month"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,46 +167,6 @@ class FilingDate:
     path: DataPath
     what: str  # Chinese label, for messages
     group: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    """Where the walk down a filing kind's path has got to."""
-
-    value: Any
-    path: DataPath = ()
-    identity: tuple = ()
-    named: str = ""  # 列席旁听组「g1」的…
-    group: str | None = None
-
-
-def _walk(at: _At, steps: list[str]) -> Iterator[_At]:
-    """Every place a filing kind's `where` (`audits[].rectification.filed`: `[]`
-    is each entry of a list) leads to in a session's data."""
-    if not steps:
-        yield at
-        return
-    step, *rest = steps
-    if not isinstance(at.value, dict):
-        return
-    if not step.endswith("[]"):
-        if step in at.value:
-            yield from _walk(
-                _At(at.value[step], (*at.path, step), at.identity, at.named, at.group), rest
-            )
-        return
-    field = step.removesuffix("[]")
-    key, name = _ENTRIES[field]
-    for identity, index, entry in _keyed(at.value.get(field) or [], key):
-        group = entry["group"] if field == "audits" else at.group
-        inner = _At(
-            entry,
-            (*at.path, field, index),
-            (*at.identity, *identity),
-            at.named + name(entry),
-            group,
-        )
-        yield from _walk(inner, rest)
 
 
 def filing_dates(version: Version) -> dict[tuple, FilingDate]:
@@ -239,11 +179,10 @@ def filing_dates(version: Version) -> dict[tuple, FilingDate]:
         if isinstance(value, str) and _DATE.fullmatch(value):
             dates[("plan",)] = FilingDate(value, ("filed",), "年度学习计划报送日期（filed）")
         return dates
-    for kind in FILING_KINDS.values():
-        for at in _walk(_At(version.data), kind.where.split(".")):
-            if isinstance(at.value, str) and _DATE.fullmatch(at.value):
-                what = f"{at.named}{kind.label}报送日期（{kind.where}）"
-                dates[(kind.key, *at.identity)] = FilingDate(at.value, at.path, what, at.group)
+    for place in filing_places(version.data):
+        if isinstance(place.value, str) and _DATE.fullmatch(place.value):
+            what = f"{place.named}{place.kind.label}报送日期（{place.kind.where}）"
+            dates[place.identity] = FilingDate(place.value, place.path, what, place.group)
     return dates
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from generator.kinds import FILING_KINDS
+
 
 class Severity(IntEnum):
     WARNING = 1
@@ -53,14 +55,8 @@ RULES: dict[str, Severity] = {
 } | {
     rule: Severity.WARNING
     for rule in (
-        "arrangement-late",
-        "arrangement-missing",
-        "post-copy-late",
-        "post-copy-missing",
-        "audit-record-late",
-        "audit-record-missing",
-        "visit-report-late",
-        "visit-report-missing",
+        # late and missing filings: one pair per kind of kinds.FILING_KINDS
+        *(rule for kind in FILING_KINDS.values() for rule in (kind.late_rule, kind.missing_rule)),
         "attendance-low",
         "attendance-missing",
         "first-topic-missing",
@@ -69,8 +65,6 @@ RULES: dict[str, Severity] = {
         "group-audit-missing",
         "invite-missing",
         "visit-missing",
-        "rectification-late",
-        "rectification-missing",
         "plan-missing",
         "plan-late",
         "plan-topic-unstudied",
@@ -105,14 +99,14 @@ RULE_TITLES: dict[str, str] = {
     "plan-month-invalid": "学习计划的月份不对",
     "record-deleted": "已报送的记录被删除",
     "filed-record-changed": "已报送内容被修改",
-    "arrangement-late": "安排表报送迟了",
-    "arrangement-missing": "安排表未报送",
-    "post-copy-late": "安排表报宣传部迟了",
-    "post-copy-missing": "安排表未报宣传部",
-    "audit-record-late": "列席旁听记录表报送迟了",
-    "audit-record-missing": "列席旁听记录表未报送",
-    "visit-report-late": "列席情况书面报告迟了",
-    "visit-report-missing": "列席情况书面报告未报送",
+    **{
+        rule: title
+        for kind in FILING_KINDS.values()
+        for rule, title in (
+            (kind.late_rule, kind.late_title),
+            (kind.missing_rule, kind.missing_title),
+        )
+    },
     "attendance-low": "参加率不足",
     "attendance-missing": "未填实到人数",
     "first-topic-missing": "未落实“第一议题”",
@@ -121,8 +115,6 @@ RULE_TITLES: dict[str, str] = {
     "group-audit-missing": "本学期未列席旁听",
     "invite-missing": "本学期未邀请其他单位列席",
     "visit-missing": "本学期未列席其他单位",
-    "rectification-late": "整改情况报送迟了",
-    "rectification-missing": "整改情况逾期未报",
     "plan-missing": "年度学习计划未报送",
     "plan-late": "年度学习计划报送迟了",
     "plan-topic-unstudied": "年度学习计划的内容未按期学习",

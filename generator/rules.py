@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from generator.deadlines import CalendarUncovered, WorkCalendar
 from generator.findings import Finding, unexpected_failure
-from generator.kinds import FILING_KINDS, FilingKind
+from generator.kinds import FILING_KINDS, DataPath, FilingKind, Kind, Owed, filing_places
 from generator.model import (
     Amendment,
     Deadline,
@@ -58,7 +58,14 @@ QUOTA_WORDS: dict[Status, str] = {
 }
 
 
-FILING_LABELS = {key: kind.label for key, kind in FILING_KINDS.items()}
+# A session's filings taken together (the worst of their statuses), after 「报送」.
+SUMMARY_WORDS: dict[Status, str] = {
+    Status.ON_TIME: "按时",
+    Status.LATE: "有迟报",
+    Status.MISSING: "有逾期",
+    Status.PENDING: "未到期",
+    Status.UNKNOWN: "无法计算",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +82,7 @@ class Filing:
 
     @property
     def label(self) -> str:
-        return FILING_LABELS[self.kind]
+        return FILING_KINDS[self.kind].label
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,28 +190,12 @@ def _duplicate_seq(identities: list[SessionIdentity], org: Org | None) -> Iterab
             first[key] = session
 
 
-def _filing_dates(session: Session) -> Iterable[tuple[dt.date | None, tuple[str | int, ...], str]]:
-    yield session.arrangement_filed, ("filed", "arrangement"), "安排表报送日期"
-    yield session.post_copy_filed, ("filed", "post_copy"), "安排表报宣传部日期"
-    for audit in session.audits:
-        yield (
-            audit.filed,
-            ("audits", audit.index, "filed"),
-            f"列席旁听组「{audit.group}」的记录表报送日期",
-        )
-    for visitor in session.visitors:
-        yield (
-            visitor.report_filed,
-            ("visitors", visitor.index, "report_filed"),
-            f"{visitor.name}的列席情况报告日期",
-        )
-    for audit in session.audits:
-        if audit.rectification is not None:
-            yield (
-                audit.rectification.filed,
-                ("audits", audit.index, "rectification", "filed"),
-                f"列席旁听组「{audit.group}」所提问题的整改情况报送日期",
-            )
+def _filing_dates(session: Session) -> Iterator[tuple[dt.date, DataPath, FilingKind, str]]:
+    """Every filing date the session states, from the filing-kind table."""
+    for place in filing_places(session.document.data):
+        if isinstance(place.value, str):  # the schema has checked it is a date
+            what = f"{place.named}{place.kind.label}报送日期"
+            yield dt.date.fromisoformat(place.value), place.path, place.kind, what
 
 
 def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Iterable[Finding]:
@@ -218,10 +209,8 @@ def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Itera
             f"「实到人数」{session.present} 多于「中心组人数」{session.members}。请核对后改正其中一个。",
             **scope,
         )
-    for filed, path, what in _filing_dates(session):
-        if filed is None:
-            continue
-        if path[-1] != "arrangement" and filed < session.date:
+    for filed, path, kind, what in _filing_dates(session):
+        if not kind.before_session and filed < session.date:
             yield Finding(
                 "filed-before-session",
                 session.path,
@@ -402,60 +391,13 @@ def _id_list(items: dict[str, object]) -> str:
 # ---------------------------------------------------------------- per-session warnings
 
 
-@dataclass(frozen=True, slots=True)
-class _Owed:
-    """One filing a session owes, before it is judged."""
-
-    kind: FilingKind
-    filed: dt.date | None
-    # where a late date / a missing filing is reported; looked up only when it is
-    late_at: tuple[str | int, ...]
-    missing_at: tuple[str | int, ...] | None  # None: no line (the mapping is absent)
-    group: str | None = None
-    visiting_unit: str | None = None
-    due: dt.date | None = None  # stated by the record (rectify_by), not computed
-
-
-def _owed_filings(session: Session, org: Org, held: bool) -> Iterator[_Owed]:
+def _owed_filings(session: Session, org: Org, held: bool) -> Iterator[tuple[FilingKind, Owed]]:
     """What a 中心组学习 session owes, in the table's order; a planned session owes
     only what is due before it."""
-    kinds = FILING_KINDS
-    filed_at = ("filed",) if _has(session, "filed") else None
-    yield _Owed(kinds["arrangement"], session.arrangement_filed, ("filed", "arrangement"), filed_at)
-    if not held:
-        return
-    yield _Owed(kinds["post_copy"], session.post_copy_filed, ("filed", "post_copy"), filed_at)
-    for audit in session.audits:
-        yield _Owed(
-            kinds["audit_record"],
-            audit.filed,
-            ("audits", audit.index, "filed"),
-            ("audits", audit.index),
-            group=audit.group,
-        )
-    for visiting_unit, visitors in _visits_owing_reports(session, org).items():
-        filed_dates = [v.report_filed for v in visitors if v.report_filed is not None]
-        filed = min(filed_dates) if filed_dates else None
-        counted = next((v for v in visitors if v.report_filed == filed), visitors[0])
-        yield _Owed(
-            kinds["visit_report"],
-            filed,
-            ("visitors", counted.index, "report_filed"),
-            ("visitors", visitors[0].index),
-            visiting_unit=visiting_unit,
-        )
-    for audit in session.audits:
-        if audit.rectify_by is None:
-            continue
-        entry = ("audits", audit.index)  # rules.md: the line of the audit entry
-        yield _Owed(
-            kinds["rectification"],
-            audit.rectification.filed if audit.rectification else None,
-            entry,
-            entry,
-            group=audit.group,
-            due=audit.rectify_by,
-        )
+    for kind in FILING_KINDS.values():
+        if held or kind.before_session:
+            for owed in kind.owed(session, org):
+                yield kind, owed
 
 
 def _session_rules(
@@ -484,13 +426,13 @@ def _session_rules(
         return findings, filings
 
     held = session.date <= today
-    for owed in _owed_filings(session, org, held):
-        due_date = owed.due or _due(owed.kind, session.date, org, calendar, uncovered)
+    for kind, owed in _owed_filings(session, org, held):
+        due_date = owed.due or _due(kind, session.date, org, calendar, uncovered)
         status = judge(owed.filed, due_date, today)
         filings.append(
             Filing(
                 session,
-                owed.kind.key,
+                kind.key,
                 due_date,
                 owed.filed,
                 status,
@@ -500,11 +442,11 @@ def _session_rules(
         )
         if status in (Status.LATE, Status.MISSING):
             late = status is Status.LATE
-            template = owed.kind.late_message if late else owed.kind.missing_message
+            template = kind.late_message if late else kind.missing_message
             message = template.format(
                 filed=owed.filed,
                 due=due_date,
-                span=span(org.deadlines[owed.kind.deadline]) if owed.kind.deadline else "",
+                span=span(org.deadlines[kind.deadline]) if kind.deadline else "",
                 group=owed.group,
                 name=org.units[owed.visiting_unit].name if owed.visiting_unit else "",
             )
@@ -512,7 +454,7 @@ def _session_rules(
             # `filed:` is the mapping a missing date belongs in: its key's line
             line = None if where is None else session.line(*where, key=where == ("filed",))
             warn(
-                owed.kind.late_rule if late else owed.kind.missing_rule,
+                kind.late_rule if late else kind.missing_rule,
                 line,
                 message,
                 group=owed.group,
@@ -562,7 +504,7 @@ def _attendance_and_first_topic(
     session: Session, org: Org, filings: list[Filing], today: dt.date, semester: str | None
 ) -> Iterator[Finding]:
     scope = {"unit": session.unit, "semester": semester}
-    post_copy_due = next((f.due for f in filings if f.kind == "post_copy"), None)
+    post_copy_due = next((f.due for f in filings if f.kind == Kind.POST_COPY), None)
     if session.present is None:
         if post_copy_due is not None and post_copy_due < today:
             yield Finding(
@@ -593,11 +535,6 @@ def _attendance_and_first_topic(
         )
 
 
-def _has(session: Session, key: str) -> bool:
-    data = session.document.data
-    return isinstance(data, dict) and key in data
-
-
 def _calendar_findings(
     session: Session, uncovered: set[int], semester: str | None
 ) -> Iterable[Finding]:
@@ -613,21 +550,6 @@ def _calendar_findings(
                 semester=semester,
             )
         )
-
-
-def _visits_owing_reports(session: Session, org: Org) -> dict[str, list]:
-    """Visitors from other known units whose role checks out, grouped by their unit."""
-    by_unit: dict[str, list] = defaultdict(list)
-    for visitor in session.visitors:
-        unit = org.units.get(visitor.unit)
-        if (
-            unit is None
-            or unit.id == session.unit
-            or not unit.holds_role(visitor.name, visitor.role)
-        ):
-            continue
-        by_unit[visitor.unit].append(visitor)
-    return dict(by_unit)
 
 
 # ---------------------------------------------------------------- period quotas

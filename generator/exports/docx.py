@@ -38,6 +38,7 @@ from docx.shared import Cm, Length, Pt
 from lxml import etree
 
 from generator.exports.common import FULL, Privacy, cn_date, cn_weekday, unit_name
+from generator.kinds import FILING_KINDS, Kind
 from generator.model import Audit, Org, Session
 
 BODY_FONT = "宋体"  # SimSun
@@ -384,7 +385,7 @@ def _form1(out: _Writer, session: Session, org: Org | None, new_page: bool = Fal
         out.cell(row, text, speakers[index] if index < len(speakers) else "")
     phone = out.privacy.phone(str(session.contact.phone))
     line(1.3, ["联系人及", "联系电话"], f"{session.contact.name}  {phone}")
-    days = org.deadlines["post_copy"].days if org else 2
+    days = org.deadlines[FILING_KINDS[Kind.POST_COPY].deadline].days if org else 2
     out.paragraph(
         f"注：此表一式两份，一份于会前报联络员、一份于会后{days}天内报党委宣传部。",
         size=10.5,

@@ -27,6 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.exports.common import FULL, Privacy, period_of, unit_name
+from generator.kinds import Kind
 from generator.model import Org, Semester, Session
 from generator.pipeline import CheckResult
 from generator.rules import QUOTA_WORDS, Filing, PlanStatus, Quota, Status
@@ -68,6 +69,13 @@ class Column:
     title: str
     width: float
     kind: str = "text"  # text | phone | date | time | int | percent | percent1
+
+
+# The columns most sheets begin and end with
+UNIT_HEAD = (Column("单位编号", 9), Column("党组织名称", 20))
+SESSION_HEAD = (*UNIT_HEAD, Column("学习日期", 12, "date"))
+RECORD_FILE = Column("记录文件", 36)
+STATUS_AND_FILE = (Column("状态", 10), RECORD_FILE)
 
 
 def _value(value: Any, kind: str, privacy: Privacy) -> Any:
@@ -151,9 +159,7 @@ def _sessions_sheet(
     book: Workbook, sessions: list[Session], org: Org | None, privacy: Privacy
 ) -> None:
     columns = (
-        Column("单位编号", 9),
-        Column("党组织名称", 20),
-        Column("学习日期", 12, "date"),
+        *SESSION_HEAD,
         Column("时间", 7, "time"),
         Column("地点", 24),
         Column("年度次序", 9, "int"),
@@ -171,7 +177,7 @@ def _sessions_sheet(
         Column("报宣传部日期", 13, "date"),
         Column("列席旁听组", 10),
         Column("其他单位列席", 24),
-        Column("记录文件", 36),
+        RECORD_FILE,
     )
     rows = []
     for s in sessions:
@@ -209,9 +215,7 @@ def _sessions_sheet(
 
 
 AUDIT_COLUMNS = (
-    Column("单位编号", 9),
-    Column("党组织名称", 20),
-    Column("学习日期", 12, "date"),
+    *SESSION_HEAD,
     Column("列席旁听组", 10),
     Column("组长", 10),
     Column("联络员", 10),
@@ -222,8 +226,7 @@ AUDIT_COLUMNS = (
     Column("问题和建议", 32),
     Column("应报日期", 12, "date"),
     Column("记录表报送日期", 13, "date"),
-    Column("状态", 10),
-    Column("记录文件", 36),
+    *STATUS_AND_FILE,
 )
 VISITOR_COLUMNS = (
     Column("被列席单位编号", 12),
@@ -235,8 +238,7 @@ VISITOR_COLUMNS = (
     Column("职务", 8),
     Column("应报日期", 12, "date"),
     Column("书面报告日期", 13, "date"),
-    Column("状态", 10),
-    Column("记录文件", 36),
+    *STATUS_AND_FILE,
 )
 
 
@@ -281,8 +283,8 @@ def _visitor_row(org: Org | None, s: Session, v: Any, filing: Filing | None) -> 
 
 # 列席旁听 and 其他单位列席: a row per audit (per visitor) of each session, with its filing
 ITEM_SHEETS = {
-    "audit_record": (1, AUDIT_COLUMNS, lambda s: [(a, a.group) for a in s.audits], _audit_row),
-    "visit_report": (
+    Kind.AUDIT_RECORD: (1, AUDIT_COLUMNS, lambda s: [(a, a.group) for a in s.audits], _audit_row),
+    Kind.VISIT_REPORT: (
         2,
         VISITOR_COLUMNS,
         lambda s: [(v, v.unit) for v in s.visitors],
@@ -293,7 +295,7 @@ ITEM_SHEETS = {
 
 def _item_sheet(
     book: Workbook,
-    kind: str,
+    kind: Kind,
     sessions: list[Session],
     org: Org | None,
     filings: dict[tuple, Filing],
@@ -314,15 +316,12 @@ def _filings_sheet(
     book: Workbook, filings: list[Filing], org: Org | None, privacy: Privacy
 ) -> None:
     columns = (
-        Column("单位编号", 9),
-        Column("党组织名称", 20),
-        Column("学习日期", 12, "date"),
+        *SESSION_HEAD,
         Column("报送事项", 30),
         Column("列席旁听组／列席单位", 18),
         Column("应报日期", 12, "date"),
         Column("报送日期", 12, "date"),
-        Column("状态", 10),
-        Column("记录文件", 36),
+        *STATUS_AND_FILE,
     )
     rows = [
         (
@@ -407,8 +406,7 @@ def _matrix_sheet(
     months = list(dict.fromkeys(column_of(m) for s in semesters for m in s.months()))
     columns = [
         Column("学期", 22),
-        Column("单位编号", 9),
-        Column("党组织名称", 20),
+        *UNIT_HEAD,
         Column("类别", 10),
         Column("列席旁听组", 10),
     ]
@@ -470,23 +468,20 @@ def _rectification_sheet(
     """整改 (v2): every audit that asked for a rectification (rectify_by), with what the
     unit reported and its status."""
     columns = (
-        Column("单位编号", 9),
-        Column("党组织名称", 20),
-        Column("学习日期", 12, "date"),
+        *SESSION_HEAD,
         Column("列席旁听组", 10),
         Column("问题和建议", 36),
         Column("整改期限", 12, "date"),
         Column("整改措施及成效", 40),
         Column("整改情况报送日期", 14, "date"),
-        Column("状态", 10),
-        Column("记录文件", 36),
+        *STATUS_AND_FILE,
     )
     rows, statuses = [], []
     for s in sessions:
         for a in s.audits:
             if a.rectify_by is None:
                 continue
-            filing = filings.get((s.path, "rectification", a.group))
+            filing = filings.get((s.path, Kind.RECTIFICATION, a.group))
             r = a.rectification
             statuses.append(filing.status if filing else None)
             rows.append(
@@ -523,8 +518,7 @@ def _plan_sheet(
     or with nothing planned in these months, is one row with the plan's own status."""
     org = result.records.org
     columns = (
-        Column("单位编号", 9),
-        Column("党组织名称", 20),
+        *UNIT_HEAD,
         Column("年度", 7, "int"),
         Column("计划应报日期", 12, "date"),
         Column("计划报送日期", 12, "date"),
@@ -652,8 +646,8 @@ def semester_xlsx(
     book = Workbook()
     book.remove(book.active)
     _sessions_sheet(book, sessions, org, privacy)
-    _item_sheet(book, "audit_record", sessions, org, by_key, privacy)
-    _item_sheet(book, "visit_report", sessions, org, by_key, privacy)
+    _item_sheet(book, Kind.AUDIT_RECORD, sessions, org, by_key, privacy)
+    _item_sheet(book, Kind.VISIT_REPORT, sessions, org, by_key, privacy)
     _filings_sheet(book, filings, org, privacy)
     _matrix_sheet(book, quotas, semesters, org, privacy, ledger.figures)
     _rectification_sheet(book, sessions, org, by_key, privacy)

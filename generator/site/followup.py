@@ -12,11 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from generator.kinds import Kind
 from generator.model import Semester
 from generator.rules import Filing, PlanMonth, PlanStatus, Status
 from generator.site.view import AuditView, SessionView, SiteData, period_id, safe_id
 
-RECTIFICATION = "rectification"
 # The 附件2 page of a later audit shows the unit's earlier audits of this many days
 # before it, and any older one whose rectification is still open: what the group
 # checks on the spot, without the page growing with the history.
@@ -174,7 +174,7 @@ class FollowUp:
 def build_followup(data: SiteData) -> FollowUp:
     filings: dict[tuple[str, str | None], list[Filing]] = defaultdict(list)
     for filing in data.filings:
-        if filing.kind == RECTIFICATION:
+        if filing.kind == Kind.RECTIFICATION:
             filings[(filing.session.path, filing.group)].append(filing)
     rows: list[RectificationView] = []
     for view in data.sessions:

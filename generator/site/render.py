@@ -31,9 +31,10 @@ from generator.exports.common import (
     unit_semester_docx_path,
 )
 from generator.findings import RULE_TITLES, Finding, Severity
+from generator.kinds import FILING_KINDS, Kind, Owner
 from generator.model import Semester
 from generator.privacy import mask_mobiles, mask_phone
-from generator.rules import FILING_LABELS, QUOTA_WORDS, STATUS_WORDS, Status
+from generator.rules import QUOTA_WORDS, STATUS_WORDS, SUMMARY_WORDS, Status
 from generator.site import followup as v2
 from generator.site.view import SiteData, safe_id
 
@@ -123,7 +124,10 @@ def make_environment(options: Options) -> Environment:
         quota_badge=quota_badge,
         count_badge=count_badge,
         RULE_TITLES=RULE_TITLES,
-        FILING_LABELS=FILING_LABELS,
+        FILING_KINDS=FILING_KINDS,
+        Kind=Kind,
+        Owner=Owner,
+        SUMMARY_WORDS=SUMMARY_WORDS,
         Status=Status,
         Severity=Severity,
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.findings import Finding, Severity
+from generator.kinds import Kind
 from generator.model import Audit, Group, Semester, Session, Unit
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Quota, Status
@@ -196,7 +197,7 @@ class SiteData:
         for filing in self.filings:
             if filing.status is Status.PENDING:
                 pending[("unit", filing.session.unit)].append(filing)
-                if filing.kind == "audit_record":  # a rectification is the unit's to report
+                if filing.kind == Kind.AUDIT_RECORD:  # a rectification is the unit's to report
                     pending[("group", filing.group)].append(filing)
         findings: dict = defaultdict(list)
         unit_findings: dict = defaultdict(list)
@@ -411,7 +412,7 @@ def build_data(result: CheckResult, now: dt.datetime | None = None) -> SiteData:
     for filing in result.evaluation.filings:
         # a session's own paperwork; rectifications (v2) have pages of their own
         # (site/followup.py) and stay out of its status, the heat map and 按时报送率
-        if filing.kind != "rectification":
+        if filing.kind != Kind.RECTIFICATION:
             filings_by_session[filing.session.path].append(filing)
     findings_by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
@@ -420,7 +421,7 @@ def build_data(result: CheckResult, now: dt.datetime | None = None) -> SiteData:
     views: list[SessionView] = []
     for session in result.records.sessions:
         filings = filings_by_session.get(session.path, [])
-        audit_filings = iter(f for f in filings if f.kind == "audit_record")
+        audit_filings = iter(f for f in filings if f.kind == Kind.AUDIT_RECORD)
         held = has_begun(session)
         audits: list[AuditView] = []
         used: set[str] = set()

@@ -109,7 +109,7 @@ def test_home_page_lists_the_overdue_filing_and_the_heat_map(sample_site):
     page = Page.of(site / "index.html")
     text = page.visible
     assert "逾期未报" in text
-    # the one planted overdue filing (README: xxgc 2026-11-05, g1's audit record)
+    # the one planted overdue filing (records/README.md: xxgc 2026-11-05, g1's audit record)
     assert "2026年11月8日" in text and "信息工程学院党委" in text
     heat = [
         attrs

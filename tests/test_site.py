@@ -1024,9 +1024,10 @@ def _digests(folder: Path) -> dict[str, bytes]:
 
 
 def test_exports_written_meanwhile_are_the_bytes_written_first(tmp_path):
-    """The build writes its exports in a second process while mkdocs runs and then copies
-    them into the site: the site and the build folder are byte for byte those of a
-    build that writes every export first, in one process (and none is left empty)."""
+    """The build renders every other page and writes its exports in a second process (the
+    exports while mkdocs runs) and then copies them into the site: the site and the build
+    folder are byte for byte those of a build that renders and writes everything in one
+    process (and no export is left empty)."""
     from generator.site.build import build_site
 
     # A process of its own: the build forks its export worker only when it runs no

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from generator.exports.circulars import Circulars
 from generator.exports.common import (
@@ -145,7 +146,8 @@ def export_jobs(
 class BackgroundExports:
     """The site build's exports, written by a forked second process while this one
     renders pages and runs mkdocs (the exports do not depend on mkdocs, and openpyxl and
-    python-docx are a fifth of a long build). Every path is laid out first as an empty
+    python-docx are a fifth of a long build). The worker may first do other work of the
+    build's (`first`: the site renders half its pages there). Every path is laid out first as an empty
     file, so mkdocs finds what the pages link to; `finish` waits for the worker and
     copies the real files into the built site. The worker runs the same functions on
     the same (forked) data, so the bytes are those of `write_exports`; if it cannot
@@ -153,25 +155,45 @@ class BackgroundExports:
     are the cause. The 通报 (drawn by the chart worker) is written by `circulars`."""
 
     def __init__(self, result: CheckResult, out_dir: Path, page_url: dict[str, str] | None,
-                 privacy: Privacy) -> None:  # fmt: skip
+                 privacy: Privacy, first: Callable[[], None] | None = None) -> None:  # fmt: skip
+        """`first`: other work of the build's that the worker does before the exports
+        (a share of the pages); `wait_first` waits for it."""
         check_export_dir(out_dir)
         self.out_dir = out_dir
         self.jobs = list(export_jobs(result, page_url, privacy, Ledger.of(result)))
         self.circulars: list[str] = []
         for relative, _ in self.jobs:
             _touch(out_dir / relative)
+        self._first = first
         self._worker: multiprocessing.process.BaseProcess | None = None
         if threading.active_count() > 1:
             # a fork copies only this thread: a lock another thread holds (a browser
             # driver's, in the tests) would stay locked in the child forever
             return
         try:  # fork: the worker shares the checked records instead of copying them
-            self._worker = multiprocessing.get_context("fork").Process(
-                target=_write_jobs, args=(out_dir, self.jobs), daemon=True
+            context = multiprocessing.get_context("fork")
+            self._first_done = context.Event()
+            self._worker = context.Process(
+                target=_work, args=(out_dir, self.jobs, first, self._first_done), daemon=True
             )
             self._worker.start()
         except (OSError, ValueError):  # no process to be had (or no fork): do it in finish
             self._worker = None
+
+    def wait_first(self) -> None:
+        """Wait until the worker has done `first`; do it here when the worker cannot
+        (not started, or stopped before it was done)."""
+        first, self._first = self._first, None
+        if first is None:
+            return
+        while self._worker is not None:
+            if self._first_done.wait(0.05):
+                return
+            if not self._worker.is_alive():
+                if self._first_done.is_set():
+                    return
+                break
+        first()
 
     def circulars_from(self, circulars: Circulars | None) -> None:
         """The 通报, written here: the chart worker has drawn them meanwhile."""
@@ -215,6 +237,16 @@ def _touch(path: Path) -> None:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def _work(
+    out_dir: Path, jobs: list[Job], first: Callable[[], None] | None, first_done: Any
+) -> None:
+    """The worker: `first`, then the exports."""
+    if first is not None:
+        first()
+    first_done.set()
+    _write_jobs(out_dir, jobs)
 
 
 def _write_jobs(out_dir: Path, jobs: list[Job]) -> None:

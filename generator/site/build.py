@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
 from generator.site.errors import SiteError
-from generator.site.render import Options, nav, render_pages, semester_page
+from generator.site.render import Options, PageJob, PageRenderer, nav
 from generator.site.search import FILE as SEARCH_DICTIONARY
 from generator.site.search import search_settings, write_dictionary
 from generator.site.view import SiteData, build_data
@@ -169,10 +170,18 @@ def _prepare(
     data = build_data(result, now)
     privacy = FULL if show_phone else masked()
     docs_out = _fresh_docs(build_dir, docs)
+    renderer = PageRenderer(data, Options(show_phone=show_phone))
+    pages = Pages(renderer.jobs("rest"), renderer.jobs("stats"))
+    clash = sorted(path for path, _, _ in pages.rest + pages.stats if (docs_out / path).exists())
+    if clash:
+        raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))
     exports = None
     if background:  # forked before the chart worker starts its threads
         started = time.perf_counter()
-        exports = BackgroundExports(result, docs_out, page_urls(settings, data), privacy)
+        # the worker renders every other page, then writes the exports while mkdocs runs
+        theirs, pages.mine = pages.rest[1::2], pages.rest[0::2]
+        exports = BackgroundExports(result, docs_out, page_urls(settings, data), privacy,
+                                    partial(_render_into, renderer, theirs, docs_out))  # fmt: skip
         if timings is not None:
             timings["exports"] = time.perf_counter() - started
     try:
@@ -180,13 +189,27 @@ def _prepare(
         # are many) while the other pages and exports are written; the worker stops on any exit
         with Circulars(data.all_figures(), privacy) as circulars:
             data.circulars = circulars
-            pages = _generate(result, build_dir, data, settings, show_phone, privacy,
+            count = _generate(result, build_dir, renderer, pages, settings, privacy,
                               progress, timings, exports)  # fmt: skip
     except BaseException:
         if exports is not None:
             exports.stop()
         raise
-    return pages, exports
+    return count, exports
+
+
+@dataclass(slots=True)
+class Pages:
+    """The generated pages, as jobs: the 督查统计 pages come last (their charts are drawn
+    meanwhile); `mine`, the share of the rest this process renders (all without a worker)."""
+
+    rest: list[PageJob]
+    stats: list[PageJob]
+    mine: list[PageJob] | None = None
+
+
+def _render_into(renderer: PageRenderer, jobs: list[PageJob], docs_out: Path) -> None:
+    _write_pages(docs_out, renderer.render(jobs))
 
 
 def _fresh_docs(build_dir: Path, docs: Path) -> Path:
@@ -204,27 +227,21 @@ def _fresh_docs(build_dir: Path, docs: Path) -> Path:
 def _generate(
     result: CheckResult,
     build_dir: Path,
-    data: SiteData,
+    renderer: PageRenderer,
+    pages: Pages,
     settings: dict[str, Any],
-    show_phone: bool,
     privacy: Privacy,
     progress: Progress | None,
     timings: dict[str, float] | None,
     exports: BackgroundExports | None,
 ) -> int:
-    options = Options(show_phone=show_phone)
-    pages = render_pages(
-        data,
-        options,
-        (lambda done, total: progress("生成页面", done, total)) if progress else None,
-        part="rest",
-    )
-    stats_pages = [semester_page("stats", s) for s in data.semesters]  # rendered last
+    data, show_phone = renderer.data, renderer.options.show_phone
     docs_out = build_dir / "docs"
-    clash = sorted(p for p in [*pages, *stats_pages] if (docs_out / p).exists())
-    if clash:
-        raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))
-    _write_pages(docs_out, pages)
+    mine = pages.rest if pages.mine is None else pages.mine
+    shown = (lambda done, total: progress("生成页面", done, total)) if progress else None
+    _write_pages(docs_out, renderer.render(mine, shown))
+    if exports is not None:
+        exports.wait_first()  # the worker's share of the pages
     started = time.perf_counter()
     if exports is None:
         write_exports(
@@ -236,8 +253,7 @@ def _generate(
             data.circulars,
         )
     # 督查统计 after the exports: meanwhile the build's second process drew their charts
-    stats = render_pages(data, options, part="stats")
-    _write_pages(docs_out, stats)
+    _write_pages(docs_out, renderer.render(pages.stats))
     if exports is not None:
         exports.circulars_from(data.circulars)
     if timings is not None:
@@ -254,7 +270,7 @@ def _generate(
         + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
-    return len(pages) + len(stats)
+    return len(pages.rest) + len(pages.stats)
 
 
 def _write_pages(docs_out: Path, pages: dict[str, str]) -> None:

@@ -11,12 +11,13 @@ templates' own markup are `Markup`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
@@ -213,11 +214,16 @@ def quota_badge(quota, monthly: bool = False) -> Markup:  # quota: Quota | None
     return status_badge(quota.status, text)
 
 
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, folder: str) -> str:
+    # a build links the same few hundred targets from the same few folders thousands of times
+    return posixpath.relpath(target, folder)
+
+
 @pass_context
 def _rel(context, target: str) -> Markup:
     """A link from the page being rendered to another docs-relative .md path."""
-    here = context["here"]
-    return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
+    return Markup(_relative(target, posixpath.dirname(context["here"]) or "."))
 
 
 @pass_context
@@ -375,63 +381,93 @@ def finding_groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return sorted(by_rule.items(), key=lambda item: (-item[1][0].severity, item[0]))
 
 
+PageJob = tuple[str, str, dict]  # docs-relative page, template, its variables
+
+
+@dataclass(slots=True)
+class PageRenderer:
+    """The generated pages of one site: `jobs` lists them, `render` writes any share of
+    them (the build renders two shares at once, one in a second process). Rendering is
+    a pure function of the data, so a page is the same bytes whichever process renders it."""
+
+    data: SiteData
+    options: Options
+    follow: v2.FollowUp = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.follow = v2.build_followup(self.data)
+
+    def jobs(self, part: str = "all") -> list[PageJob]:
+        """`part`: "stats" for the 督查统计 pages only, "rest" for all the others (the
+        build renders those first, while the charts are being drawn)."""
+        data = self.data
+        jobs: list[PageJob] = [("index.md", "index.md.j2", {})]
+        for semester in data.semesters:
+            jobs.append(
+                (semester_page("schedule", semester), "schedule.md.j2", {"semester": semester})
+            )
+        jobs.append(("stats/other.md", "stats_other.md.j2", {}))
+        jobs.append(("schedule/index.md", "semesters.md.j2", {"kind": "schedule"}))
+        jobs.append(("stats/index.md", "semesters.md.j2", {"kind": "stats"}))
+        jobs += _owner_jobs("unit", data.units, data.semesters)
+        jobs += _owner_jobs("group", data.groups, data.semesters)
+        for view in data.sessions:
+            jobs.append((view.page, "session.md.j2", {"view": view}))
+            for audit in view.audits:
+                jobs.append((audit.page, "audit.md.j2", {"view": view, "item": audit}))
+        jobs.extend(v2.page_jobs(data, self.follow))
+        # 督查统计 last: their charts may still be being drawn by the build's second process
+        for semester in data.semesters:
+            jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
+        if part != "all":
+            jobs = [job for job in jobs if (job[1] == "stats.md.j2") == (part == "stats")]
+        return jobs
+
+    def render(
+        self, jobs: list[PageJob], progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, str]:
+        """docs-relative path → Markdown, for these jobs."""
+        data, options = self.data, self.options
+        env = make_environment(options)
+        common = {
+            "data": data,
+            "today": data.today,
+            "unit_page": unit_page,
+            "group_page": group_page,
+            "semester_page": semester_page,
+            "unit_semester_page": unit_semester_page,
+            "group_semester_page": group_semester_page,
+            "docx_file": docx_file,
+            "unit_docx_file": unit_docx_file,
+            "xlsx_file": xlsx_file,
+            "ics_file": ics_file,
+            "circular_file": circular_file,
+            "stats_charts": lambda semester: stats_charts(data, semester, options),
+            "finding_groups": finding_groups,
+            "semesters_newest": list(reversed(data.semesters)),
+            "followup": self.follow,
+            "rectification_page": v2.rectification_page,
+            "plan_page": v2.plan_page,
+        }
+        pages: dict[str, str] = {}
+        templates = {}
+        for number, (path, name, extra) in enumerate(jobs, 1):
+            template = templates.get(name) or templates.setdefault(name, env.get_template(name))
+            pages[path] = with_title(template.render(common, here=path, **extra))
+            if progress is not None:
+                progress(number, len(jobs))
+        return pages
+
+
 def render_pages(
     data: SiteData,
     options: Options,
     progress: Callable[[int, int], None] | None = None,
     part: str = "all",
 ) -> dict[str, str]:
-    """Every generated page: docs-relative path → Markdown. `part`: "stats" for the
-    督查统计 pages only, "rest" for all the others (the build renders those first, while
-    the charts are being drawn)."""
-    env = make_environment(options)
-    follow = v2.build_followup(data)
-    common = {
-        "data": data,
-        "today": data.today,
-        "unit_page": unit_page,
-        "group_page": group_page,
-        "semester_page": semester_page,
-        "unit_semester_page": unit_semester_page,
-        "group_semester_page": group_semester_page,
-        "docx_file": docx_file,
-        "unit_docx_file": unit_docx_file,
-        "xlsx_file": xlsx_file,
-        "ics_file": ics_file,
-        "circular_file": circular_file,
-        "stats_charts": lambda semester: stats_charts(data, semester, options),
-        "finding_groups": finding_groups,
-        "semesters_newest": list(reversed(data.semesters)),
-        "followup": follow,
-        "rectification_page": v2.rectification_page,
-        "plan_page": v2.plan_page,
-    }
-    jobs: list[tuple[str, str, dict]] = [("index.md", "index.md.j2", {})]
-    for semester in data.semesters:
-        jobs.append((semester_page("schedule", semester), "schedule.md.j2", {"semester": semester}))
-    jobs.append(("stats/other.md", "stats_other.md.j2", {}))
-    jobs.append(("schedule/index.md", "semesters.md.j2", {"kind": "schedule"}))
-    jobs.append(("stats/index.md", "semesters.md.j2", {"kind": "stats"}))
-    jobs += _owner_jobs("unit", data.units, data.semesters)
-    jobs += _owner_jobs("group", data.groups, data.semesters)
-    for view in data.sessions:
-        jobs.append((view.page, "session.md.j2", {"view": view}))
-        for audit in view.audits:
-            jobs.append((audit.page, "audit.md.j2", {"view": view, "item": audit}))
-    jobs.extend(v2.page_jobs(data, follow))
-    # 督查统计 last: their charts may still be being drawn by the build's second process
-    for semester in data.semesters:
-        jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
-    if part != "all":
-        jobs = [job for job in jobs if (job[1] == "stats.md.j2") == (part == "stats")]
-    pages: dict[str, str] = {}
-    templates = {}
-    for number, (path, name, extra) in enumerate(jobs, 1):
-        template = templates.get(name) or templates.setdefault(name, env.get_template(name))
-        pages[path] = with_title(template.render(common, here=path, **extra))
-        if progress is not None:
-            progress(number, len(jobs))
-    return pages
+    """Every generated page (of `part`, see PageRenderer.jobs): path → Markdown."""
+    renderer = PageRenderer(data, options)
+    return renderer.render(renderer.jobs(part), progress)
 
 
 _OWNER_PAGES = {"unit": (unit_page, unit_semester_page), "group": (group_page, group_semester_page)}

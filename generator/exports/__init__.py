@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from generator.exports.circulars import Circulars
+from generator.exports.circulars import Circulars, lower_priority
 from generator.exports.common import (
     EXPORTS,
     FULL,
@@ -152,7 +152,8 @@ class BackgroundExports:
     copies the real files into the built site. The worker runs the same functions on
     the same (forked) data, so the bytes are those of `write_exports`; if it cannot
     start or fails, `finish` does the work here, which raises here when the records
-    are the cause. The 通报 (drawn by the chart worker) is written by `circulars`."""
+    are the cause. The 通报 (drawn by the chart worker) are laid out by `circulars_from`
+    and written by `finish`."""
 
     def __init__(self, result: CheckResult, out_dir: Path, page_url: dict[str, str] | None,
                  privacy: Privacy, first: Callable[[], None] | None = None) -> None:  # fmt: skip
@@ -162,6 +163,7 @@ class BackgroundExports:
         self.out_dir = out_dir
         self.jobs = list(export_jobs(result, page_url, privacy, Ledger.of(result)))
         self.circulars: list[str] = []
+        self._circulars: Circulars | None = None
         for relative, _ in self.jobs:
             _touch(out_dir / relative)
         self._first = first
@@ -196,10 +198,12 @@ class BackgroundExports:
         first()
 
     def circulars_from(self, circulars: Circulars | None) -> None:
-        """The 通报, written here: the chart worker has drawn them meanwhile."""
+        """The 通报 of `circulars`, still being drawn by the chart worker: laid out now as
+        empty files, so mkdocs finds what the pages link to; `finish` writes them."""
+        self._circulars = circulars
         for semester_id in circulars.semesters if circulars else ():
             relative = circular_docx_path(semester_id)
-            _write(self.out_dir / relative, circulars.docx(semester_id))
+            _touch(self.out_dir / relative)
             self.circulars.append(relative)
 
     def finish(self, site_dir: Path | None = None) -> int:
@@ -213,6 +217,9 @@ class BackgroundExports:
             failed = True
         if failed:
             _write_jobs(self.out_dir, self.jobs)
+        circulars, self._circulars = self._circulars, None
+        for semester_id in circulars.semesters if circulars else ():
+            _write(self.out_dir / circular_docx_path(semester_id), circulars.docx(semester_id))
         paths = [relative for relative, _ in self.jobs] + self.circulars
         if site_dir is not None:
             for relative in paths:
@@ -242,10 +249,12 @@ def _write(path: Path, data: bytes) -> None:
 def _work(
     out_dir: Path, jobs: list[Job], first: Callable[[], None] | None, first_done: Any
 ) -> None:
-    """The worker: `first`, then the exports."""
+    """The worker: `first`, then the exports, at a lower priority: mkdocs, in the build's
+    process meanwhile, is what the build waits for."""
     if first is not None:
         first()
     first_done.set()
+    lower_priority()
     _write_jobs(out_dir, jobs)
 
 

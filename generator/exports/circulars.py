@@ -3,10 +3,11 @@ and the 通报 (Word, with the same charts as PNG), for every semester begun by 
 as-of day.
 
 Drawing is the costly part of a build with a long history (matplotlib takes a tenth
-of a second or more per picture), so each picture is drawn once and saved in both
-formats, and with several semesters a second process draws them while this one
-renders the other pages and writes the other exports (the build renders the 督查统计
-pages and writes the 通报 last). The worker gets each semester's figures (small,
+of a second or more per picture). With several semesters a second process draws
+them while this one renders the other pages: first every semester's SVGs (the
+督查统计 pages wait for them, and mkdocs for the pages), then the PNGs and the 通报,
+which the build writes after mkdocs has run. Drawn here (few semesters, or the
+`export` command), each picture is drawn once and saved in both formats. The worker gets each semester's figures (small,
 plain data) and the privacy setting; what it returns is exactly what this process
 would have made (a test compares). If it cannot start or dies, the same work is
 done here — which raises here when the records are the cause. Few semesters are
@@ -15,7 +16,9 @@ drawn here directly: starting a process costs more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
@@ -26,6 +29,13 @@ CHART_ID_PREFIX = "zxz-chart"  # SVG ids: zxz-chart-<picture>-…
 PARALLEL_FROM = 4  # semesters; below this, drawing here is quicker than starting a worker
 
 Files = tuple[dict[str, str], bytes]  # (inline SVG by picture key, the 通报)
+
+
+def lower_priority() -> None:
+    """Yield the processor to the build's own process (mkdocs) while it runs: a worker's
+    work that nothing waits for yet. Where priorities cannot be changed, nothing changes."""
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
+        os.nice(5)
 
 
 def chart_svgs(figures: SemesterFigures, privacy: Privacy = FULL) -> dict[str, str]:
@@ -73,6 +83,7 @@ class Circulars:
         self.privacy = privacy
         self.charts = charts
         self._made: dict[str, Future | Files] = {}
+        self._svgs: dict[str, Future] = {}  # with a worker: the pages' SVGs, drawn first
         self._pool: ProcessPoolExecutor | None = None
         if parallel is None:
             parallel = len(self.figures) >= PARALLEL_FROM
@@ -86,8 +97,14 @@ class Circulars:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         except OSError:  # no process to be had: draw here
             return
+        # the pages wait for the SVGs, mkdocs for the pages; the 通报 are only needed
+        # once mkdocs has run: so every SVG first, then the PNGs and Word files
+        if self.charts:
+            for sid, figures in self.figures.items():
+                self._svgs[sid] = self._pool.submit(chart_svgs, figures, self.privacy)
+        self._pool.submit(lower_priority)  # the rest is not waited for until mkdocs has run
         for sid, figures in self.figures.items():
-            self._made[sid] = self._pool.submit(semester_files, figures, self.privacy, self.charts)
+            self._made[sid] = self._pool.submit(semester_files, figures, self.privacy, False)
 
     @property
     def semesters(self) -> list[str]:
@@ -106,7 +123,13 @@ class Circulars:
         return made
 
     def svgs(self, semester_id: str) -> dict[str, str]:
-        return self._files(semester_id)[0]
+        drawn = self._svgs.get(semester_id)
+        if drawn is None:  # drawn here, together with the 通报's PNGs
+            return self._files(semester_id)[0]
+        try:
+            return drawn.result()
+        except Exception:  # the worker failed: do it here
+            return chart_svgs(self.figures[semester_id], self.privacy)
 
     def docx(self, semester_id: str) -> bytes:
         return self._files(semester_id)[1]

@@ -132,9 +132,10 @@ def generate(
     Returns the number of generated pages; `timings` gets the seconds of "exports".
     `now` (the build's clock) decides whether today's sessions have begun; `site_url`
     overrides mkdocs.yml's (the calendars link their events to the pages with it)."""
-    pages, exports = _prepare(
+    pages, exports, circulars = _prepare(
         result, build_dir, config, docs, show_phone, progress, timings, now, site_url, False
     )
+    circulars.close()
     assert exports is None
     return pages
 
@@ -150,9 +151,10 @@ def _prepare(
     now: dt.datetime | None,
     site_url: str | None,
     background: bool,
-) -> tuple[int, BackgroundExports | None]:
+) -> tuple[int, BackgroundExports | None, Circulars]:
     """`generate`; with `background`, the exports are still being written by a second
-    process when this returns (finish them with the returned `BackgroundExports`)."""
+    process when this returns (finish them with the returned `BackgroundExports`), and
+    the 通报 still being drawn: close the returned `Circulars` when done."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:
         raise RecordErrors(errors)
@@ -184,18 +186,20 @@ def _prepare(
                                     partial(_render_into, renderer, theirs, docs_out))  # fmt: skip
         if timings is not None:
             timings["exports"] = time.perf_counter() - started
+    # the charts and the 通报 of each semester, drawn (in a second process when there are
+    # many) while the other pages and exports are written; the caller closes it, which
+    # stops the worker
+    circulars = Circulars(data.all_figures(), privacy)
+    data.circulars = circulars
     try:
-        # the charts and the 通报 of each semester, drawn (in a second process when there
-        # are many) while the other pages and exports are written; the worker stops on any exit
-        with Circulars(data.all_figures(), privacy) as circulars:
-            data.circulars = circulars
-            count = _generate(result, build_dir, renderer, pages, settings, privacy,
-                              progress, timings, exports)  # fmt: skip
+        count = _generate(result, build_dir, renderer, pages, settings, privacy,
+                          progress, timings, exports)  # fmt: skip
     except BaseException:
+        circulars.close()
         if exports is not None:
             exports.stop()
         raise
-    return count, exports
+    return count, exports, circulars
 
 
 @dataclass(slots=True)
@@ -390,26 +394,28 @@ def build_site(
         raise SiteError(str(err)) from err
     start = time.perf_counter()
     # the exports are written by a second process while mkdocs builds (see BackgroundExports)
-    report.pages, exports = _prepare(result, build_dir, config, docs, show_phone, progress,
-                                     report.timings, now, site_url, background)  # fmt: skip
-    report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
-    if progress:
-        progress("mkdocs 构建", 0, 1)
-    start = time.perf_counter()
-    try:
-        mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
-        run_mkdocs(build_dir, site_dir)
-    except BaseException:
-        if exports is not None:
-            exports.stop()
-        raise
-    report.timings["mkdocs"] = time.perf_counter() - start
-    if exports is not None:
-        start = time.perf_counter()
-        count = exports.finish(site_dir)
-        report.timings["exports"] += time.perf_counter() - start
+    report.pages, exports, circulars = _prepare(result, build_dir, config, docs, show_phone,
+                                                progress, report.timings, now, site_url,
+                                                background)  # fmt: skip
+    with circulars:  # leaving it stops the chart worker, whatever happens
+        report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
         if progress:
-            progress("导出文件", count, count)
+            progress("mkdocs 构建", 0, 1)
+        start = time.perf_counter()
+        try:
+            mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
+            run_mkdocs(build_dir, site_dir)
+        except BaseException:
+            if exports is not None:
+                exports.stop()
+            raise
+        report.timings["mkdocs"] = time.perf_counter() - start
+        if exports is not None:
+            start = time.perf_counter()
+            count = exports.finish(site_dir)  # and the 通报, drawn meanwhile
+            report.timings["exports"] += time.perf_counter() - start
+            if progress:
+                progress("导出文件", count, count)
     if progress:
         progress("mkdocs 构建", 1, 1)
     return report

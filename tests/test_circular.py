@@ -425,6 +425,10 @@ def test_a_second_process_draws_the_same_files(tmp_path: Path) -> None:
         assert here._pool is None
         assert there == {s: (here.svgs(s), here.docx(s)) for s in here.semesters}
     assert list(there) == ["2025-2026-2", "2026-2027-1"]
+    # a process that would wait draws the SVGs the worker has not begun: the same bytes
+    with Circulars(figures, masked(), parallel=True) as helped:
+        helped.draw_unstarted()
+        assert {s: (helped.svgs(s), helped.docx(s)) for s in helped.semesters} == there
 
 
 def test_a_long_semester_name_fits_words_core_properties(tiny) -> None:

@@ -83,7 +83,8 @@ class Circulars:
         self.privacy = privacy
         self.charts = charts
         self._made: dict[str, Future | Files] = {}
-        self._svgs: dict[str, Future] = {}  # with a worker: the pages' SVGs, drawn first
+        # with a worker: the pages' SVGs, drawn there first (or here, see draw_unstarted)
+        self._svgs: dict[str, Future | dict[str, str]] = {}
         self._pool: ProcessPoolExecutor | None = None
         if parallel is None:
             parallel = len(self.figures) >= PARALLEL_FROM
@@ -126,10 +127,23 @@ class Circulars:
         drawn = self._svgs.get(semester_id)
         if drawn is None:  # drawn here, together with the 通报's PNGs
             return self._files(semester_id)[0]
-        try:
-            return drawn.result()
-        except Exception:  # the worker failed: do it here
-            return chart_svgs(self.figures[semester_id], self.privacy)
+        if isinstance(drawn, Future):
+            try:
+                drawn = drawn.result()
+            except Exception:  # the worker failed: do it here
+                drawn = chart_svgs(self.figures[semester_id], self.privacy)
+            self._svgs[semester_id] = drawn
+        return drawn
+
+    def draw_unstarted(self) -> None:
+        """Draw here the SVGs the worker has not begun, the newest semester first (it
+        works from the oldest), until it has begun the next: for a process that would
+        otherwise wait for them. The same function draws them, so the same bytes."""
+        for semester_id in reversed(self._svgs):
+            drawn = self._svgs[semester_id]
+            if not isinstance(drawn, Future) or not drawn.cancel():
+                return
+            self._svgs[semester_id] = chart_svgs(self.figures[semester_id], self.privacy)
 
     def docx(self, semester_id: str) -> bytes:
         return self._files(semester_id)[1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import posixpath
 import re
 import shutil
 import time
@@ -256,7 +257,9 @@ def _generate(
             (lambda done, total: progress("导出文件", done, total)) if progress else None,
             data.circulars,
         )
-    # 督查统计 after the exports: meanwhile the build's second process drew their charts
+    # 督查统计 after the exports: meanwhile the chart worker drew their charts (helped here)
+    if data.circulars is not None:
+        data.circulars.draw_unstarted()
     _write_pages(docs_out, renderer.render(pages.stats))
     if exports is not None:
         exports.circulars_from(data.circulars)
@@ -278,10 +281,11 @@ def _generate(
 
 
 def _write_pages(docs_out: Path, pages: dict[str, str]) -> None:
+    for folder in {posixpath.dirname(relative) for relative in pages}:
+        (docs_out / folder).mkdir(parents=True, exist_ok=True)
     for relative, text in pages.items():
-        target = docs_out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        with open(docs_out / relative, "w", encoding="utf-8") as page:
+            page.write(text)
 
 
 def _protected(result: CheckResult, docs: Path) -> dict[str, Path]:

@@ -1037,6 +1037,10 @@ def test_exports_written_meanwhile_are_the_bytes_written_first(tmp_path):
     command += ["--as-of", AS_OF, "--site-dir", str(site), "--build-dir", str(build)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+    # the progress counts every page, whichever process rendered it
+    rendered = int(re.search(r"^生成页面 (\d+) 个$", done.stderr, re.M)[1])
+    generated = int(re.search(r"（(\d+) 个生成页面", done.stderr)[1])
+    assert rendered + len(list((build / "docs" / "stats").glob("2*.md"))) == generated
     result = check(SAMPLE, dt.date.fromisoformat(AS_OF))
     build_site(result, tmp_path / "site", tmp_path / "build", background=False)
     assert _digests(site) == _digests(tmp_path / "site")

@@ -243,10 +243,17 @@ def _generate(
     data, show_phone = renderer.data, renderer.options.show_phone
     docs_out = build_dir / "docs"
     mine = pages.rest if pages.mine is None else pages.mine
-    shown = (lambda done, total: progress("生成页面", done, total)) if progress else None
+    total = len(pages.rest)
+
+    def shown(done: int, of: int) -> None:  # of all pages: the worker keeps pace with this one
+        if progress is not None:
+            progress("生成页面", min(total - 1, done * total // of), total)
+
     _write_pages(docs_out, renderer.render(mine, shown))
     if exports is not None:
         exports.wait_first()  # the worker's share of the pages
+    if progress is not None:
+        progress("生成页面", total, total)
     started = time.perf_counter()
     if exports is None:
         write_exports(

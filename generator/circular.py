@@ -30,16 +30,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from generator.findings import RULE_TITLES, Finding, Severity
-from generator.kinds import FILING_KINDS, Kind, Owner
+from generator.kinds import FILING_KINDS, QUOTA_KINDS, Kind, Owner, QuotaRule
 from generator.model import Semester, Session
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Status
 
-QUOTA_FIELDS = {
-    "group-audit-missing": "audits_received",
-    "invite-missing": "invited",
-    "visit-missing": "visits_made",
-}
+QUOTA_FIELDS = {rule: kind.counted_as for rule, kind in QUOTA_KINDS.items() if kind.counted_as}
 # Column headers of the Word table, exactly as records.md gives them.
 TABLE_HEADERS = (
     "单位",
@@ -317,7 +313,7 @@ def _count_quotas(result: CheckResult, rows: Rows) -> None:
         row = rows.get(quota.semester, {}).get(quota.unit)
         if row is None:
             continue
-        if quota.rule == "monthly-study-missing":
+        if quota.rule == QuotaRule.MONTHLY_STUDY:
             row.months_owed += quota.status is not Status.PENDING
         elif quota.rule in QUOTA_FIELDS:
             setattr(row, QUOTA_FIELDS[quota.rule], quota.count)
@@ -329,7 +325,7 @@ def _warnings(result: CheckResult, rows: Rows) -> dict[str, list[Finding]]:
     for finding in result.findings:
         if finding.semester not in rows:
             continue
-        if finding.rule == "monthly-study-missing" and finding.unit in rows[finding.semester]:
+        if finding.rule == QuotaRule.MONTHLY_STUDY and finding.unit in rows[finding.semester]:
             rows[finding.semester][finding.unit].months_missing.append(finding.month or "")
         if finding.severity is Severity.WARNING:
             warnings[finding.semester].append(finding)

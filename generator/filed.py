@@ -28,6 +28,7 @@ from generator.findings import Finding
 from generator.kinds import ENTRIES, DataPath, Keyed, filing_places, keyed
 from generator.model import STUDY_KIND, normalize_time
 from generator.records import phone_as_text
+from generator.ruleids import Rule
 from generator.yamlio import Document, parse
 
 SESSION = "session"
@@ -434,7 +435,7 @@ def _amendment_findings(
         f"（{shown(entry.get('date')) or ''}：{shown(entry.get('reason')) or ''}）被修改或删除了。"
         "请恢复原有的更正记录，把新的更正写在最后。"
     )
-    return [Finding("filed-record-changed", file, line, message, **scope)], False
+    return [Finding(Rule.FILED_RECORD_CHANGED, file, line, message, **scope)], False
 
 
 def compare(base: Version, new: Version, file: str, scope: dict) -> list[Finding]:
@@ -445,7 +446,7 @@ def compare(base: Version, new: Version, file: str, scope: dict) -> list[Finding
             continue  # content corrected, and the amendment says why
         line = new.line(change.path, key=change.new is None)
         findings.append(
-            Finding("filed-record-changed", file, line, _change_message(change), **scope)
+            Finding(Rule.FILED_RECORD_CHANGED, file, line, _change_message(change), **scope)
         )
     return findings
 

@@ -34,6 +34,7 @@ from generator.gitrepo import Commit, GitError, Repo, TreeEntry
 from generator.model import Org
 from generator.pipeline import DEFAULT_TIMEZONE, today_in
 from generator.records import PLAN_NAME, read_org
+from generator.ruleids import Rule
 
 SHALLOW_MESSAGE = (
     "这是一个浅克隆（shallow clone），没有完整的提交历史，无法判断哪些内容已经报送过，"
@@ -129,7 +130,9 @@ def collect_versions(repo: Repo, records_dir: Path, base: str, layout: Layout) -
         except Exception as err:  # a bug must not hide the other files' findings
             sides.unchecked.add(path)
             unit = layout.scope(path, None)["unit"]
-            sides.findings.append(unexpected_failure("yaml-syntax", layout.shown(path), err, unit))
+            sides.findings.append(
+                unexpected_failure(Rule.YAML_SYNTAX, layout.shown(path), err, unit)
+            )
     return sides
 
 
@@ -217,7 +220,7 @@ def _not_regular(layout: Layout, path: str, *, whole: bool) -> Finding:
             f"「{shown}」是符号链接（快捷方式）或其他特殊文件，不是普通文件。检查不会顺着链接读取别处的内容，"
             "已报送的记录也不能用链接替换。请删除这个链接，把真实的文件放在这里。"
         )
-    return Finding("file-not-regular", shown, None, message, **layout.scope(path, None))
+    return Finding(Rule.FILE_NOT_REGULAR, shown, None, message, **layout.scope(path, None))
 
 
 def _unreadable(layout: Layout, path: str, err: OSError, *, folder: bool) -> Finding:
@@ -228,7 +231,7 @@ def _unreadable(layout: Layout, path: str, err: OSError, *, folder: bool) -> Fin
         if folder
         else f"无法读取文件：{reason}。这个文件没有做历史检查；请检查文件权限（应可读）。"
     )
-    return Finding("file-encoding", shown, None, message, **layout.scope(path, None))
+    return Finding(Rule.FILE_ENCODING, shown, None, message, **layout.scope(path, None))
 
 
 # ---------------------------------------------------------------- 2. deletions and renames
@@ -276,7 +279,7 @@ def find_deletions(sides: Sides, layout: Layout) -> tuple[list[Finding], dict[st
             renamed_from[renamed] = path
         message = _deleted_message(layout.shown(renamed) if renamed else None, linked)
         scope = layout.scope(path, version)
-        findings.append(Finding("record-deleted", layout.shown(path), None, message, **scope))
+        findings.append(Finding(Rule.RECORD_DELETED, layout.shown(path), None, message, **scope))
     return findings, renamed_from
 
 
@@ -372,7 +375,9 @@ def find_backdating(
             )
             scope = layout.scope(path, version, filing.group)
             line = version.line(filing.path)
-            findings.append(Finding("filing-backdated", layout.shown(path), line, message, **scope))
+            findings.append(
+                Finding(Rule.FILING_BACKDATED, layout.shown(path), line, message, **scope)
+            )
     return findings
 
 

@@ -234,6 +234,63 @@ DEADLINE_KEYS: tuple[str, ...] = tuple(
 )
 
 
+# ---------------------------------------------------------------- the quotas
+
+
+class QuotaRule(StrEnum):
+    """The period obligations, by the rule that fires when a period ends unmet."""
+
+    MONTHLY_STUDY = "monthly-study-missing"
+    GROUP_AUDIT = "group-audit-missing"
+    INVITE = "invite-missing"
+    VISIT = "visit-missing"
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaKind:
+    """At least once a month (a unit's study) or a semester (the rest)."""
+
+    rule: QuotaRule
+    title: str  # the rule's short Chinese name (findings.RULE_TITLES)
+    # fields: unit (its name), semester (its name), month (2026年3月), group, leader
+    message: str
+    counted_as: str | None = None  # the 通报 figure its count is (circular.UnitFigures)
+
+
+QUOTA_KINDS: dict[QuotaRule, QuotaKind] = {
+    kind.rule: kind
+    for kind in (
+        QuotaKind(
+            QuotaRule.MONTHLY_STUDY,
+            "当月未开展中心组学习",
+            "{unit} {month}没有开展中心组学习（党政联席会等其他会议不计入）。"
+            "方案要求每月学习；如已学习，请补交当次记录。",
+        ),
+        QuotaKind(
+            QuotaRule.GROUP_AUDIT,
+            "本学期未列席旁听",
+            "{semester}，列席旁听组「{group}」（组长{leader}）没有列席旁听{unit}的中心组学习。"
+            "方案要求每组每学期对所联系单位至少列席旁听 1 次。",
+            counted_as="audits_received",
+        ),
+        QuotaKind(
+            QuotaRule.INVITE,
+            "本学期未邀请其他单位列席",
+            "{semester}，{unit}没有邀请其他基层党委（党总支）的书记或副书记列席本单位中心组学习。"
+            "方案要求每学期至少邀请 1 次。",
+            counted_as="invited",
+        ),
+        QuotaKind(
+            QuotaRule.VISIT,
+            "本学期未列席其他单位",
+            "{semester}，{unit}的书记、副书记没有列席其他基层党委（党总支）的中心组学习。"
+            "方案要求每学期至少列席 1 次。",
+            counted_as="visits_made",
+        ),
+    )
+}
+
+
 # ---------------------------------------------------------------- where the dates sit
 
 Keyed = Iterator[tuple[tuple, int, dict[str, Any]]]

@@ -12,31 +12,29 @@ import json
 
 from generator.escape import markdown_cell, utf8_data, visible
 from generator.findings import RULE_TITLES, Finding
+from generator.kinds import FILING_KINDS, QUOTA_KINDS, Kind
 from generator.model import Org
 from generator.pipeline import CheckResult
+from generator.ruleids import Rule
 
 MARKER = "<!-- zxz-overdue-tracker -->"  # finds the tracking issue again; constant text only
 TITLE = "逾期未报送清单（每日自动更新）"
 
 # Sections of the issue, in order; a rule id ending in -missing that no section
 # names still appears, under 其他, so the issue always matches `check` exactly.
+_MISSING = {key: kind.missing_rule for key, kind in FILING_KINDS.items()}
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "逾期未报送的材料",
         (
-            "arrangement-missing",
-            "post-copy-missing",
-            "audit-record-missing",
-            "visit-report-missing",
-            "attendance-missing",
+            *(_MISSING[key] for key in (Kind.ARRANGEMENT, Kind.POST_COPY)),
+            *(_MISSING[key] for key in (Kind.AUDIT_RECORD, Kind.VISIT_REPORT)),
+            Rule.ATTENDANCE_MISSING,
         ),
     ),
-    ("记录缺项", ("first-topic-missing",)),
-    (
-        "本期未完成的学习和列席",
-        ("monthly-study-missing", "group-audit-missing", "invite-missing", "visit-missing"),
-    ),
-    ("整改情况和年度学习计划", ("rectification-missing", "plan-missing")),  # v2
+    ("记录缺项", (Rule.FIRST_TOPIC_MISSING,)),
+    ("本期未完成的学习和列席", tuple(QUOTA_KINDS)),
+    ("整改情况和年度学习计划", (_MISSING[Kind.RECTIFICATION], Rule.PLAN_MISSING)),  # v2
 )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from generator import schemas
 from generator.findings import Finding, unexpected_failure
 from generator.model import Org, Plan, Session, day_number, org_from, plan_from, session_from
+from generator.ruleids import Rule
 from generator.yamlio import MAX_BYTES, Document, parse, too_large
 
 SESSION_NAME = re.compile(
@@ -94,7 +95,7 @@ def _read(
     except OSError as err:
         findings.append(
             Finding(
-                "file-encoding",
+                Rule.FILE_ENCODING,
                 shown,
                 None,
                 f"无法读取文件：{err.strerror}。请检查文件权限。",
@@ -104,7 +105,7 @@ def _read(
         )
         return None
     except Exception as err:  # a bug must not hide the other files' findings
-        findings.append(unexpected_failure("yaml-syntax", shown, err, unit))
+        findings.append(unexpected_failure(Rule.YAML_SYNTAX, shown, err, unit))
         return None
     for problem in document.problems:
         findings.append(
@@ -134,7 +135,7 @@ def load(records_dir: Path, progress: Callable[[int, int], None] | None = None) 
     elif not any(f.file == f"{root}/org.yaml" for f in findings):
         findings.append(
             Finding(
-                "schema",
+                Rule.SCHEMA,
                 f"{root}/org.yaml",
                 None,
                 "找不到 org.yaml（学校、单位、列席旁听组和学期的信息）。"
@@ -170,7 +171,12 @@ def _load_named(
     if not name_ok:
         findings.append(
             Finding(
-                "file-name", shown, None, _bad_name_message(relative), unit=folder_unit, year=year
+                Rule.FILE_NAME,
+                shown,
+                None,
+                _bad_name_message(relative),
+                unit=folder_unit,
+                year=year,
             )
         )
     if not relative.endswith(".yaml"):
@@ -228,13 +234,13 @@ def _not_regular(root: str, relative: str, mode: int | None) -> Finding:
             f"「{shown}」是{what}，不是普通文件。记录只能是普通文件，检查不会顺着链接读取别处的内容，"
             "已报送的记录也不能用链接替换。请删除这个链接，把真实的文件放在这里。"
         )
-    return Finding("file-not-regular", shown, None, message, unit=_folder_unit(relative))
+    return Finding(Rule.FILE_NOT_REGULAR, shown, None, message, unit=_folder_unit(relative))
 
 
 def _unreadable_folder(root: str, relative: str, err: OSError) -> Finding:
     shown = f"{root}/{relative}" if relative else root
     return Finding(
-        "file-encoding",
+        Rule.FILE_ENCODING,
         shown,
         None,
         f"无法读取「{shown}」：{err.strerror or err}。里面的记录都没有检查；"
@@ -302,7 +308,7 @@ def validate(loaded: LoadedRecords) -> RecordSet:
             identity = _identity(source)
             session = _validate_session(source, identity, findings)
         except Exception as err:  # a bug must not hide the other files' findings
-            findings.append(unexpected_failure("schema", source.path, err))
+            findings.append(unexpected_failure(Rule.SCHEMA, source.path, err))
             continue
         if identity is not None:
             identities.append(identity)
@@ -313,7 +319,7 @@ def validate(loaded: LoadedRecords) -> RecordSet:
         try:
             plan = _validate_plan(source, findings)
         except Exception as err:  # a bug must not hide the other files' findings
-            findings.append(unexpected_failure("schema", source.path, err))
+            findings.append(unexpected_failure(Rule.SCHEMA, source.path, err))
             continue
         if plan is not None:
             plans.append(plan)
@@ -344,7 +350,7 @@ def _schema_findings(
     problems = schemas.validate(name, source.document)
     for problem in problems:
         findings.append(
-            Finding("schema", source.path, problem.line, problem.message, unit=unit, **scope)  # type: ignore[arg-type]
+            Finding(Rule.SCHEMA, source.path, problem.line, problem.message, unit=unit, **scope)  # type: ignore[arg-type]
         )
     return not problems
 
@@ -422,7 +428,7 @@ def _session_name_agrees(
         agrees = False
         findings.append(
             Finding(
-                "file-name",
+                Rule.FILE_NAME,
                 source.path,
                 line(["date"]),
                 f"记录写的学习日期是 {day.isoformat()}，但文件名是 {file_date}。"
@@ -447,7 +453,7 @@ def _wrong_folder(
     assert source.document is not None
     return [
         Finding(
-            "file-name",
+            Rule.FILE_NAME,
             source.path,
             source.document.line(["unit"]),
             f"{what}写的单位是「{written}」，但文件放在「{folder_unit}」文件夹里。"
@@ -479,7 +485,7 @@ def _validate_plan(source: SourceFile, findings: list[Finding]) -> Plan | None:
         agrees = False
         findings.append(
             Finding(
-                "file-name",
+                Rule.FILE_NAME,
                 source.path,
                 line(["year"]),
                 f"学习计划写的年度是 {raw_year}，但文件名是 {file_year}.yaml。"
@@ -505,7 +511,7 @@ def _validate_org(source: SourceFile | None, findings: list[Finding]) -> Org | N
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         findings.append(
             Finding(
-                "schema",
+                Rule.SCHEMA,
                 source.path,
                 source.document.line(["timezone"]),
                 f"「时区」（timezone）写的是「{org.timezone}」，没有这个时区。中国大陆请写 Asia/Shanghai。",
@@ -517,7 +523,7 @@ def _validate_org(source: SourceFile | None, findings: list[Finding]) -> Org | N
     except ValueError:
         findings.append(
             Finding(
-                "schema",
+                Rule.SCHEMA,
                 source.path,
                 source.document.line(["plan_due"]),
                 f"「年度学习计划报送期限」（plan_due）写的是「{org.plan_due}」，这一天不存在（每年都要有这一天）。"
@@ -539,7 +545,7 @@ def org_conflicts(source: SourceFile) -> list[Finding]:
 
     def conflict(where: list[str | int], message: str, unit: str | None = None) -> None:
         # only `unit` is scoped: org-conflict is about the org file, not a group or term
-        found.append(Finding("org-conflict", source.path, line(where), message, unit=unit))
+        found.append(Finding(Rule.ORG_CONFLICT, source.path, line(where), message, unit=unit))
 
     for section, word in (("units", "单位"), ("groups", "列席旁听组"), ("semesters", "学期")):
         first_index: dict[str, int] = {}

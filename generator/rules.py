@@ -16,7 +16,16 @@ from fractions import Fraction
 
 from generator.deadlines import CalendarUncovered, WorkCalendar
 from generator.findings import Finding, unexpected_failure
-from generator.kinds import FILING_KINDS, DataPath, FilingKind, Kind, Owed, filing_places
+from generator.kinds import (
+    FILING_KINDS,
+    QUOTA_KINDS,
+    DataPath,
+    FilingKind,
+    Kind,
+    Owed,
+    QuotaRule,
+    filing_places,
+)
 from generator.model import (
     Amendment,
     Deadline,
@@ -28,6 +37,7 @@ from generator.model import (
     Unit,
 )
 from generator.records import RecordSet, SessionIdentity
+from generator.ruleids import Rule
 
 
 class Status(StrEnum):
@@ -154,7 +164,7 @@ def evaluate(records: RecordSet, today: dt.date) -> Evaluation:
             findings = list(_org_checks(session, org))
             rule_findings, filings = _session_rules(session, org, calendar, today)
         except Exception as err:  # a bug must not hide the other files' findings
-            result.findings.append(unexpected_failure("schema", session.path, err, session.unit))
+            result.findings.append(unexpected_failure(Rule.SCHEMA, session.path, err, session.unit))
             continue
         result.findings.extend(findings + rule_findings)
         result.filings.extend(filings)
@@ -178,7 +188,7 @@ def _duplicate_seq(identities: list[SessionIdentity], org: Org | None) -> Iterab
         if key in first:
             earlier = first[key]
             yield Finding(
-                "duplicate-seq",
+                Rule.DUPLICATE_SEQ,
                 session.path,
                 session.line,
                 f"「年度学习次序」（year_seq）{session.year_seq} 与 {earlier.path} 重复："
@@ -203,7 +213,7 @@ def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Itera
     scope = {"unit": session.unit, "semester": semester}
     if session.present is not None and session.present > session.members:
         yield Finding(
-            "present-exceeds-members",
+            Rule.PRESENT_EXCEEDS_MEMBERS,
             session.path,
             session.line("present"),
             f"「实到人数」{session.present} 多于「中心组人数」{session.members}。请核对后改正其中一个。",
@@ -212,7 +222,7 @@ def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Itera
     for filed, path, kind, what in _filing_dates(session):
         if not kind.before_session and filed < session.date:
             yield Finding(
-                "filed-before-session",
+                Rule.FILED_BEFORE_SESSION,
                 session.path,
                 session.line(*path),
                 f"{what} {filed} 早于学习日期 {session.date}：学习之后才能报送。请写实际报送的日期。",
@@ -220,7 +230,7 @@ def _org_free_checks(session: Session, org: Org | None, today: dt.date) -> Itera
             )
         if filed > today:
             yield Finding(
-                "filed-in-future",
+                Rule.FILED_IN_FUTURE,
                 session.path,
                 session.line(*path),
                 f"{what} {filed} 晚于今天（{today}）。请写实际报送的日期；还没报送就先不写这一项。",
@@ -271,12 +281,12 @@ def _entry_checks(session: Session, org: Org | None, today: dt.date) -> Iterable
     for line, message in amendment_problems(
         session.amendments, session.line, session.date, today, "学习日期"
     ):
-        yield Finding("amendment-invalid", session.path, line, message, **scope)
+        yield Finding(Rule.AMENDMENT_INVALID, session.path, line, message, **scope)
     groups_seen: dict[str, int] = {}
     for audit in session.audits:
         if audit.group in groups_seen:
             yield Finding(
-                "duplicate-entry",
+                Rule.DUPLICATE_ENTRY,
                 session.path,
                 session.line("audits", audit.index),
                 f"列席旁听组「{audit.group}」在本次学习中已有一条列席旁听记录（第 "
@@ -289,7 +299,7 @@ def _entry_checks(session: Session, org: Org | None, today: dt.date) -> Iterable
             groups_seen[audit.group] = audit.index
         if audit.rectify_by is not None and audit.rectify_by <= session.date:
             yield Finding(
-                "rectify-by-before-session",
+                Rule.RECTIFY_BY_BEFORE_SESSION,
                 session.path,
                 session.line("audits", audit.index, "rectify_by"),
                 f"整改期限（rectify_by）{audit.rectify_by} 不晚于学习日期 {session.date}。"
@@ -302,7 +312,7 @@ def _entry_checks(session: Session, org: Org | None, today: dt.date) -> Iterable
         key = (visitor.unit, visitor.name)
         if key in visitors_seen:
             yield Finding(
-                "duplicate-entry",
+                Rule.DUPLICATE_ENTRY,
                 session.path,
                 session.line("visitors", visitor.index),
                 f"列席人{visitor.name}（{visitor.unit}）已写过一次（第 "
@@ -319,7 +329,7 @@ def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
     known_unit = session.unit in org.units
     if not known_unit:
         yield Finding(
-            "unknown-unit",
+            Rule.UNKNOWN_UNIT,
             session.path,
             session.line("unit"),
             f"单位编号「{session.unit}」不在 org.yaml 的 units 里。请检查拼写"
@@ -329,7 +339,7 @@ def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
     for audit in session.audits:
         if audit.group not in org.groups:
             yield Finding(
-                "unknown-group",
+                Rule.UNKNOWN_GROUP,
                 session.path,
                 session.line("audits", audit.index, "group"),
                 f"列席旁听组「{audit.group}」不在 org.yaml 的 groups 里。请检查编号"
@@ -340,7 +350,7 @@ def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
         elif known_unit and org.group_of_unit.get(session.unit) != audit.group:
             linked = org.group_of_unit.get(session.unit)
             yield Finding(
-                "group-not-linked",
+                Rule.GROUP_NOT_LINKED,
                 session.path,
                 session.line("audits", audit.index, "group"),
                 f"列席旁听组「{audit.group}」不联系本单位"
@@ -353,7 +363,7 @@ def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
         where = ("visitors", visitor.index)
         if visitor.unit not in org.units:
             yield Finding(
-                "unknown-unit",
+                Rule.UNKNOWN_UNIT,
                 session.path,
                 session.line(*where, "unit"),
                 f"列席人{visitor.name}所在单位「{visitor.unit}」不在 org.yaml 的 units 里。"
@@ -362,7 +372,7 @@ def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
             )
         elif visitor.unit == session.unit:
             yield Finding(
-                "self-visit",
+                Rule.SELF_VISIT,
                 session.path,
                 session.line(*where, "unit"),
                 f"列席人{visitor.name}来自本单位「{visitor.unit}」。visitors 只记其他单位来列席的"
@@ -373,7 +383,7 @@ def _org_checks(session: Session, org: Org) -> Iterable[Finding]:
             unit = org.units[visitor.unit]
             deputies = "、".join(unit.deputy_secretaries) or "（未登记）"
             yield Finding(
-                "visitor-not-leader",
+                Rule.VISITOR_NOT_LEADER,
                 session.path,
                 session.line(*where, "name"),
                 f"{visitor.name}不是「{unit.name}」的{visitor.role}。按 org.yaml，该单位书记是"
@@ -418,7 +428,7 @@ def _session_rules(
     if not session.is_study:
         if session.date <= today:
             warn(
-                "not-study-session",
+                Rule.NOT_STUDY_SESSION,
                 session.line("kind"),
                 f"这次是「{session.kind}」，不是中心组学习。方案要求防止以党政联席会、党组织会议等"
                 "其他会议代替中心组学习；它不计入每月学习。请另行安排中心组学习。",
@@ -508,7 +518,7 @@ def _attendance_and_first_topic(
     if session.present is None:
         if post_copy_due is not None and post_copy_due < today:
             yield Finding(
-                "attendance-missing",
+                Rule.ATTENDANCE_MISSING,
                 session.path,
                 session.line("members"),
                 "学习已结束，还没有填写「实到人数」（present）。请补上实际参加的中心组成员人数。",
@@ -516,7 +526,7 @@ def _attendance_and_first_topic(
             )
     elif Fraction(session.present, session.members) < Fraction(str(org.attendance_threshold)):
         yield Finding(
-            "attendance-low",
+            Rule.ATTENDANCE_LOW,
             session.path,
             session.line("present"),
             f"中心组成员参加率 {session.present}/{session.members}"
@@ -526,7 +536,7 @@ def _attendance_and_first_topic(
         )
     if not any(topic.first_topic for topic in session.topics):
         yield Finding(
-            "first-topic-missing",
+            Rule.FIRST_TOPIC_MISSING,
             session.path,
             session.line("topics", key=True),
             "没有一项学习内容标为“第一议题”（first_topic: true）。方案要求落实“第一议题”："
@@ -541,7 +551,7 @@ def _calendar_findings(
     for year in sorted(uncovered):
         yield (
             Finding(
-                "calendar-uncovered",
+                Rule.CALENDAR_UNCOVERED,
                 session.path,
                 session.line("date"),
                 f"按工作日计算期限需要 {year} 年的节假日安排，但节假日日历还没有 {year} 年的数据。"
@@ -583,7 +593,7 @@ def _quotas(sessions: list[Session], org: Org, today: dt.date) -> Iterable[Quota
             for unit_id in org.units:
                 count = studied[(unit_id, month)]
                 yield Quota(
-                    "monthly-study-missing",
+                    QuotaRule.MONTHLY_STUDY,
                     unit_id,
                     semester.id,
                     _period_status(count, ended),
@@ -623,7 +633,7 @@ def _semester_quotas(
         if group is not None:
             count = audits[(group, unit_id)]
             yield Quota(
-                "group-audit-missing",
+                QuotaRule.GROUP_AUDIT,
                 unit_id,
                 semester.id,
                 _period_status(count, ended),
@@ -632,9 +642,9 @@ def _semester_quotas(
             )
         if unit.owes_visits:
             count = invited[unit_id]
-            yield Quota("invite-missing", unit_id, semester.id, _period_status(count, ended), count)
+            yield Quota(QuotaRule.INVITE, unit_id, semester.id, _period_status(count, ended), count)
             count = visited[unit_id]
-            yield Quota("visit-missing", unit_id, semester.id, _period_status(count, ended), count)
+            yield Quota(QuotaRule.VISIT, unit_id, semester.id, _period_status(count, ended), count)
 
 
 def _counts_as_leader_visit(guest: Unit | None, host: Unit, name: str, role: str) -> bool:
@@ -651,29 +661,15 @@ def _quota_findings(quotas: list[Quota], org: Org) -> Iterable[Finding]:
     for quota in quotas:
         if quota.status is not Status.MISSING:
             continue
-        unit = org.units[quota.unit]
-        semester = names[quota.semester]
-        if quota.rule == "monthly-study-missing":
-            message = (
-                f"{unit.name} {quota.month[:4]}年{int(quota.month[5:])}月没有开展中心组学习"  # type: ignore[index]
-                "（党政联席会等其他会议不计入）。方案要求每月学习；如已学习，请补交当次记录。"
-            )
-        elif quota.rule == "group-audit-missing":
-            group = org.groups[quota.group]  # type: ignore[index]
-            message = (
-                f"{semester}，列席旁听组「{group.id}」（组长{group.leader.name}）没有列席旁听"
-                f"{unit.name}的中心组学习。方案要求每组每学期对所联系单位至少列席旁听 1 次。"
-            )
-        elif quota.rule == "invite-missing":
-            message = (
-                f"{semester}，{unit.name}没有邀请其他基层党委（党总支）的书记或副书记列席本单位中心组学习。"
-                "方案要求每学期至少邀请 1 次。"
-            )
-        else:
-            message = (
-                f"{semester}，{unit.name}的书记、副书记没有列席其他基层党委（党总支）的中心组学习。"
-                "方案要求每学期至少列席 1 次。"
-            )
+        group = org.groups.get(quota.group) if quota.group else None
+        month = quota.month
+        message = QUOTA_KINDS[QuotaRule(quota.rule)].message.format(
+            unit=org.units[quota.unit].name,
+            semester=names[quota.semester],
+            month=f"{month[:4]}年{int(month[5:])}月" if month else "",
+            group=quota.group,
+            leader=group.leader.name if group else "",
+        )
         yield Finding(
             quota.rule,
             None,
@@ -697,7 +693,7 @@ def _plan_checks(plan: Plan, today: dt.date) -> Iterator[Finding]:
         line = plan.line("items", item.index, "month")
         if int(item.month[:4]) != plan.year:
             yield Finding(
-                "plan-month-invalid",
+                Rule.PLAN_MONTH_INVALID,
                 plan.path,
                 line,
                 f"计划月份 {item.month} 不在计划年度 {plan.year} 年内。{plan.year} 年的计划只写 "
@@ -707,7 +703,7 @@ def _plan_checks(plan: Plan, today: dt.date) -> Iterator[Finding]:
             )
         elif item.month in first_item:
             yield Finding(
-                "plan-month-invalid",
+                Rule.PLAN_MONTH_INVALID,
                 plan.path,
                 line,
                 f"计划月份 {item.month} 写了两次（第 {plan.line('items', first_item[item.month].index)} "
@@ -719,7 +715,7 @@ def _plan_checks(plan: Plan, today: dt.date) -> Iterator[Finding]:
             first_item[item.month] = item
     if plan.filed is not None and plan.filed > today:
         yield Finding(
-            "filed-in-future",
+            Rule.FILED_IN_FUTURE,
             plan.path,
             plan.line("filed"),
             f"学习计划报送日期 {plan.filed} 晚于今天（{today}）。请写实际报送的日期；还没报送就先不写这一项。",
@@ -728,7 +724,7 @@ def _plan_checks(plan: Plan, today: dt.date) -> Iterator[Finding]:
     for line, message in amendment_problems(
         plan.amendments, plan.line, plan.filed, today, "计划报送日期"
     ):
-        yield Finding("amendment-invalid", plan.path, line, message, **scope)
+        yield Finding(Rule.AMENDMENT_INVALID, plan.path, line, message, **scope)
 
 
 def _plan_statuses(
@@ -818,7 +814,7 @@ def _plan_findings(statuses: list[PlanStatus], records: RecordSet, org: Org) -> 
     for plan in records.plans:
         if plan.unit not in org.units:
             yield Finding(
-                "unknown-unit",
+                Rule.UNKNOWN_UNIT,
                 plan.path,
                 plan.line("unit"),
                 f"单位编号「{plan.unit}」不在 org.yaml 的 units 里。请检查拼写"
@@ -840,7 +836,7 @@ def _plan_status_findings(status: PlanStatus, org: Org, plan_path: str | None) -
     due = f"{status.due.year}年{status.due.month}月{status.due.day}日"
     if status.status is Status.MISSING and status.owed:
         yield Finding(
-            "plan-missing",
+            Rule.PLAN_MISSING,
             plan_path,
             None,
             f"{unit.name} {status.year} 年的中心组年度学习计划应在 {due}前报党委宣传部备案，"
@@ -856,7 +852,7 @@ def _plan_status_findings(status: PlanStatus, org: Org, plan_path: str | None) -
     elif status.status is Status.LATE:
         assert plan is not None
         yield Finding(
-            "plan-late",
+            Rule.PLAN_LATE,
             plan.path,
             plan.line("filed"),
             f"{unit.name} {status.year} 年的年度学习计划 {status.filed} 才报党委宣传部，"
@@ -870,7 +866,7 @@ def _plan_status_findings(status: PlanStatus, org: Org, plan_path: str | None) -
         if month.ended and unstudied:
             names = "、".join(f"「{title.strip()}」" for title in unstudied)
             yield Finding(
-                "plan-topic-unstudied",
+                Rule.PLAN_TOPIC_UNSTUDIED,
                 plan.path,
                 month.line,
                 f"{unit.name}年度学习计划安排在 {month.month[:4]}年{int(month.month[5:])}月学习的"

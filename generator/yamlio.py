@@ -17,6 +17,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from generator.ruleids import Rule
+
 try:  # libyaml's C parser: about ten times faster than the pure-Python one.
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - a PyYAML built without libyaml
@@ -129,7 +131,7 @@ def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         return None, YamlProblem(
-            "file-encoding",
+            Rule.FILE_ENCODING,
             line,
             f"文件不是 UTF-8 编码（第 {line} 行起无法识别，常见于用 GBK/GB2312 保存的文件）。"
             "请用记事本或 VS Code 打开，另存为 UTF-8 编码后再提交。",
@@ -137,7 +139,7 @@ def decode(raw: bytes) -> tuple[str | None, YamlProblem | None]:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, YamlProblem(
-            "file-encoding",
+            Rule.FILE_ENCODING,
             line,
             f"第 {line} 行含有空字符（\\0），这不是文本文件或编码不对。请另存为 UTF-8 编码的文本文件。",
         )
@@ -162,7 +164,7 @@ def _tag_as_written(tag: str) -> str:
 def _tag_problem(line: int, tag: str) -> YamlProblem:
     shown = _tag_as_written(tag)
     return YamlProblem(
-        "yaml-syntax",
+        Rule.YAML_SYNTAX,
         line,
         f"第 {line} 行使用了 YAML 标签「{shown}」。记录不需要任何标签，本程序也不按标签"
         f"改变值的类型：请删除「{shown}」，只写值本身（要写成文字时加英文引号，如 '23'）；"
@@ -196,7 +198,7 @@ def _scan_events(text: str, check_depth: bool) -> list[YamlProblem]:
                 if check_depth and depth > MAX_DEPTH:
                     return [
                         YamlProblem(
-                            "yaml-syntax",
+                            Rule.YAML_SYNTAX,
                             line,
                             f"第 {line} 行嵌套层级过深（超过 {MAX_DEPTH} 层），"
                             "记录不需要这么多层，请检查缩进和括号。",
@@ -210,7 +212,7 @@ def _scan_events(text: str, check_depth: bool) -> list[YamlProblem]:
         return tags
     line, first = marks[0]
     alias = YamlProblem(
-        "yaml-alias",
+        Rule.YAML_ALIAS,
         line,
         f"第 {line} 行使用了锚点或别名（{first}）。记录中不允许 & 锚点和 * 别名："
         "请删除这些标记，把要重复的内容直接写出来；内容本身以 & 或 * 开头时请加英文引号。",
@@ -223,7 +225,7 @@ def too_large(size: int) -> Document:
         f"文件大小 {size / 1024 / 1024:.1f} MiB，超过 1 MiB 上限。"
         "一次学习的记录不会这么大，请检查是否误粘贴了大段内容或附件。"
     )
-    return Document(None, None, [YamlProblem("file-too-large", None, message)])
+    return Document(None, None, [YamlProblem(Rule.FILE_TOO_LARGE, None, message)])
 
 
 def parse(raw: bytes) -> Document:
@@ -247,7 +249,7 @@ def parse(raw: bytes) -> Document:
     except yaml.MarkedYAMLError as err:
         return Document(None, None, [_syntax_problem(err, text)])
     except yaml.YAMLError as err:
-        return Document(None, None, [YamlProblem("yaml-syntax", None, f"YAML 格式错误：{err}")])
+        return Document(None, None, [YamlProblem(Rule.YAML_SYNTAX, None, f"YAML 格式错误：{err}")])
     if root is None:
         return Document(None, None)
     problems: list[YamlProblem] = []
@@ -268,7 +270,7 @@ def _construct(node: Node, problems: list[YamlProblem]) -> object:
                 line = key_node.start_mark.line + 1
                 problems.append(
                     YamlProblem(
-                        "yaml-syntax",
+                        Rule.YAML_SYNTAX,
                         line,
                         f"第 {line} 行的字段名不是文字（是列表或映射），请检查这一行的写法。",
                     )
@@ -279,7 +281,7 @@ def _construct(node: Node, problems: list[YamlProblem]) -> object:
                 first = next(k for k, _ in node.value if _construct(k, []) == key)
                 problems.append(
                     YamlProblem(
-                        "yaml-duplicate-key",
+                        Rule.YAML_DUPLICATE_KEY,
                         line,
                         f"第 {line} 行的字段「{key}」重复了（第 {first.start_mark.line + 1} 行已经写过）。"
                         "同一层里每个字段只能写一次，请删除或合并其中一个。",
@@ -354,7 +356,7 @@ def _syntax_problem(err: yaml.MarkedYAMLError, source: str) -> YamlProblem:
         hint = "请检查这一行的缩进、冒号和引号。"
     where = f"第 {line} 行" if line else "文件中"
     return YamlProblem(
-        "yaml-syntax", line, f"{where} YAML 格式错误：{hint}（{(err.problem or '').strip()}）"
+        Rule.YAML_SYNTAX, line, f"{where} YAML 格式错误：{hint}（{(err.problem or '').strip()}）"
     )
 
 

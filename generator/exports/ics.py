@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from icalendar import Calendar, Event, Timezone
 
 from generator.exports.common import FULL, Privacy, unit_name
+from generator.kinds import QuotaRule
 from generator.model import Org, Session
 from generator.pipeline import CheckResult
 from generator.rules import Status
@@ -41,7 +42,7 @@ def _open_audit_quotas(result: CheckResult) -> set[tuple[str, str]]:
     return {
         (q.unit, q.semester)
         for q in result.evaluation.quotas
-        if q.rule == "group-audit-missing" and q.status is Status.PENDING and q.count == 0
+        if q.rule == QuotaRule.GROUP_AUDIT and q.status is Status.PENDING and q.count == 0
     }
 
 

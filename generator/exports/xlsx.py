@@ -27,7 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.exports.common import FULL, Privacy, period_of, unit_name
-from generator.kinds import Kind
+from generator.kinds import Kind, QuotaRule
 from generator.model import Org, Semester, Session
 from generator.pipeline import CheckResult
 from generator.rules import QUOTA_WORDS, Filing, PlanStatus, Quota, Status
@@ -53,9 +53,9 @@ STATUS_FILLS = {
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 QUOTA_COLUMNS = (
-    ("group-audit-missing", "列席旁听组列席"),
-    ("invite-missing", "邀请其他单位列席"),
-    ("visit-missing", "列席其他单位"),
+    (QuotaRule.GROUP_AUDIT, "列席旁听组列席"),
+    (QuotaRule.INVITE, "邀请其他单位列席"),
+    (QuotaRule.VISIT, "列席其他单位"),
 )
 SHEETS = ("学习记录", "列席旁听", "其他单位列席", "报送情况", "督查统计")
 RECTIFICATION_SHEET = "整改"  # v2
@@ -438,7 +438,7 @@ def _matrix_sheet(
                     row.append(None)
                     statuses.append(None)
                     continue
-                quota = by_key.get((semester.id, unit.id, "monthly-study-missing", month))
+                quota = by_key.get((semester.id, unit.id, QuotaRule.MONTHLY_STUDY, month))
                 text, status = _quota_text(quota)
                 if quota is None and month in semester.exempt_months:
                     text = "免"

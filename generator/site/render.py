@@ -32,7 +32,7 @@ from generator.exports.common import (
     unit_semester_docx_path,
 )
 from generator.findings import RULE_TITLES, Finding, Severity
-from generator.kinds import FILING_KINDS, Kind, Owner
+from generator.kinds import FILING_KINDS, Kind, Owner, QuotaRule
 from generator.model import Semester
 from generator.privacy import mask_mobiles, mask_phone
 from generator.rules import QUOTA_WORDS, STATUS_WORDS, SUMMARY_WORDS, Status
@@ -127,6 +127,7 @@ def make_environment(options: Options) -> Environment:
         RULE_TITLES=RULE_TITLES,
         FILING_KINDS=FILING_KINDS,
         Kind=Kind,
+        QuotaRule=QuotaRule,
         Owner=Owner,
         SUMMARY_WORDS=SUMMARY_WORDS,
         Status=Status,

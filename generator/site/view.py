@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.findings import Finding, Severity
-from generator.kinds import Kind
+from generator.kinds import Kind, QuotaRule
 from generator.model import Audit, Group, Semester, Session, Unit
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Quota, Status
@@ -294,11 +294,11 @@ class SiteData:
             row = rows.get(quota.unit)
             if row is None:
                 continue
-            if quota.rule == "group-audit-missing":
+            if quota.rule == QuotaRule.GROUP_AUDIT:
                 row.audit = quota
-            elif quota.rule == "invite-missing":
+            elif quota.rule == QuotaRule.INVITE:
                 row.invite = quota
-            elif quota.rule == "visit-missing":
+            elif quota.rule == QuotaRule.VISIT:
                 row.visit = quota
         return list(rows.values())
 
@@ -313,7 +313,7 @@ class SiteData:
         monthly = {
             (q.unit, q.month): q
             for q in self.quotas
-            if q.rule == "monthly-study-missing" and q.semester == semester.id
+            if q.rule == QuotaRule.MONTHLY_STUDY and q.semester == semester.id
         }
         table: list[list[HeatCell]] = []
         for unit_id, unit in self.units.items():

@@ -156,7 +156,8 @@ def _progress_printer() -> Callable[[int, int], None] | None:
     return show
 
 
-def _add_records(parser: argparse.ArgumentParser) -> None:
+def _add_records(parser: argparse.ArgumentParser, *, as_of: bool = True) -> None:
+    """--records, and (unless `as_of` is False) --as-of."""
     parser.add_argument(
         "--records",
         type=_records_dir,
@@ -164,6 +165,8 @@ def _add_records(parser: argparse.ArgumentParser) -> None:
         metavar="文件夹",
         help="记录文件夹（默认 records）",
     )
+    if not as_of:
+        return
     parser.add_argument(
         "--as-of",
         type=_date,
@@ -421,13 +424,7 @@ def _add_workflow_commands(commands: argparse._SubParsersAction) -> None:
     )
 
     owners_cmd = commands.add_parser("codeowners", help="根据 org.yaml 生成 CODEOWNERS")
-    owners_cmd.add_argument(
-        "--records",
-        type=_records_dir,
-        default=Path("records"),
-        metavar="文件夹",
-        help="记录文件夹（默认 records）",
-    )
+    _add_records(owners_cmd, as_of=False)
     owners_cmd.add_argument(
         "--flavor",
         choices=("github", "gitea"),

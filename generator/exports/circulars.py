@@ -100,10 +100,10 @@ class Circulars:
             return
         # the pages wait for the SVGs, mkdocs for the pages; the 通报 are only needed
         # once mkdocs has run: so every SVG first, then the PNGs and Word files
-        if self.charts:
+        if self.charts:  # a site build: the rest is not waited for until mkdocs has run
             for sid, figures in self.figures.items():
                 self._svgs[sid] = self._pool.submit(chart_svgs, figures, self.privacy)
-        self._pool.submit(lower_priority)  # the rest is not waited for until mkdocs has run
+            self._pool.submit(lower_priority)
         for sid, figures in self.figures.items():
             self._made[sid] = self._pool.submit(semester_files, figures, self.privacy, False)
 

@@ -59,9 +59,9 @@ class FilingKind:
     where: str  # where its date sits in a session file, for liaisons
     late_rule: str
     missing_rule: str
-    # Message templates; fields: filed, due, span (e.g. "2 天"), group, name (visiting unit)
     late_title: str  # the rules' short Chinese names (findings.RULE_TITLES)
     missing_title: str
+    # Message templates; fields: filed, due, span (e.g. "2 天"), group, name (visiting unit)
     late_message: str
     missing_message: str
     # Which filings of this kind a 中心组学习 session owes, and where their lines are
@@ -93,7 +93,7 @@ def _audit_record_owed(session: Session, org: Org) -> Iterator[Owed]:
         yield Owed(audit.filed, (*entry, "filed"), entry, group=audit.group)
 
 
-def visits_owing_reports(session: Session, org: Org) -> dict[str, list]:
+def _visits_owing_reports(session: Session, org: Org) -> dict[str, list]:
     """Visitors from other known units whose role checks out, grouped by their unit."""
     by_unit: dict[str, list] = defaultdict(list)
     for visitor in session.visitors:
@@ -110,7 +110,7 @@ def visits_owing_reports(session: Session, org: Org) -> dict[str, list]:
 
 def _visit_report_owed(session: Session, org: Org) -> Iterator[Owed]:
     """One report per visiting unit: the earliest filed of its visitors' counts."""
-    for visiting_unit, visitors in visits_owing_reports(session, org).items():
+    for visiting_unit, visitors in _visits_owing_reports(session, org).items():
         filed_dates = [v.report_filed for v in visitors if v.report_filed is not None]
         filed = min(filed_dates) if filed_dates else None
         counted = next((v for v in visitors if v.report_filed == filed), visitors[0])

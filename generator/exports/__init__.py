@@ -145,15 +145,15 @@ def export_jobs(
 
 class BackgroundExports:
     """The site build's exports, written by a forked second process while this one
-    renders pages and runs mkdocs (the exports do not depend on mkdocs, and openpyxl and
-    python-docx are a fifth of a long build). The worker may first do other work of the
-    build's (`first`: the site renders half its pages there). Every path is laid out first as an empty
-    file, so mkdocs finds what the pages link to; `finish` waits for the worker and
-    copies the real files into the built site. The worker runs the same functions on
-    the same (forked) data, so the bytes are those of `write_exports`; if it cannot
-    start or fails, `finish` does the work here, which raises here when the records
-    are the cause. The 通报 (drawn by the chart worker) are laid out by `circulars_from`
-    and written by `finish`."""
+    renders pages and runs mkdocs (the exports do not depend on mkdocs, and openpyxl
+    and python-docx are a fifth of a long build). The worker may first do other work
+    of the build's (`first`: the site renders half its pages there). Every path is
+    laid out first as an empty file, so mkdocs finds what the pages link to; `finish`
+    waits for the worker and copies the real files into the built site. The worker
+    runs the same functions on the same (forked) data, so the bytes are those of
+    `write_exports`; if it cannot start or fails, `finish` does the work here, which
+    raises here when the records are the cause. The 通报 (drawn by the chart worker)
+    are laid out by `circulars_from` and written by `finish`."""
 
     def __init__(self, result: CheckResult, out_dir: Path, page_url: dict[str, str] | None,
                  privacy: Privacy, first: Callable[[], None] | None = None) -> None:  # fmt: skip

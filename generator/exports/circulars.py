@@ -7,11 +7,12 @@ of a second or more per picture). With several semesters a second process draws
 them while this one renders the other pages: first every semester's SVGs (the
 督查统计 pages wait for them, and mkdocs for the pages), then the PNGs and the 通报,
 which the build writes after mkdocs has run. Drawn here (few semesters, or the
-`export` command), each picture is drawn once and saved in both formats. The worker gets each semester's figures (small,
-plain data) and the privacy setting; what it returns is exactly what this process
-would have made (a test compares). If it cannot start or dies, the same work is
-done here — which raises here when the records are the cause. Few semesters are
-drawn here directly: starting a process costs more than it saves.
+`export` command), each picture is drawn once and saved in both formats. The worker
+gets each semester's figures (small, plain data) and the privacy setting; what it
+returns is exactly what this process would have made (a test compares). If it
+cannot start or dies, the same work is done here — which raises here when the
+records are the cause. Few semesters are drawn here directly: starting a process
+costs more than it saves.
 """
 
 from __future__ import annotations

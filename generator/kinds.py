@@ -315,17 +315,19 @@ ENTRIES: dict[str, tuple[Callable[[dict[str, Any]], tuple], Callable[[dict[str, 
 
 
 @dataclass(frozen=True, slots=True)
-class _At:
-    """Where the walk down a filing kind's path has got to."""
+class FilingPlace:
+    """Where one filing's date sits in a session's data (set or not yet); while the
+    walk down its kind's `where` is under way, how far it has got."""
 
-    value: Any
+    kind: FilingKind
+    value: Any  # what the record holds there
     path: DataPath = ()
-    identity: tuple = ()
-    named: str = ""  # 列席旁听组「g1」的…
+    identity: tuple = ()  # (kind key, the entries' identities): what it is the filing of
+    named: str = ""  # 列席旁听组「g1」的…, for messages
     group: str | None = None
 
 
-def _walk(at: _At, steps: list[str]) -> Iterator[_At]:
+def _walk(at: FilingPlace, steps: list[str]) -> Iterator[FilingPlace]:
     """Every place a filing kind's `where` (`audits[].rectification.filed`: `[]`
     is each entry of a list) leads to in a session's data."""
     if not steps:
@@ -336,40 +338,27 @@ def _walk(at: _At, steps: list[str]) -> Iterator[_At]:
         return
     if not step.endswith("[]"):
         if step in at.value:
-            yield from _walk(
-                _At(at.value[step], (*at.path, step), at.identity, at.named, at.group), rest
+            inner = FilingPlace(
+                at.kind, at.value[step], (*at.path, step), at.identity, at.named, at.group
             )
+            yield from _walk(inner, rest)
         return
     field = step.removesuffix("[]")
     key, name = ENTRIES[field]
     for identity, index, entry in keyed(at.value.get(field) or [], key):
-        group = entry["group"] if field == "audits" else at.group
-        inner = _At(
+        inner = FilingPlace(
+            at.kind,
             entry,
             (*at.path, field, index),
             (*at.identity, *identity),
             at.named + name(entry),
-            group,
+            entry["group"] if field == "audits" else at.group,
         )
         yield from _walk(inner, rest)
-
-
-@dataclass(frozen=True, slots=True)
-class FilingPlace:
-    """Where one filing's date sits in a session's data (set or not yet)."""
-
-    kind: FilingKind
-    value: Any  # what the record holds there
-    path: DataPath
-    identity: tuple  # (kind key, the entries' identities): what it is the filing of
-    named: str  # 列席旁听组「g1」的…, for messages
-    group: str | None
 
 
 def filing_places(data: dict[str, Any]) -> Iterator[FilingPlace]:
     """Every place a filing of a kind of FILING_KINDS has its date in a session's
     data, in the table's order: history protects them, the rules check their dates."""
     for kind in FILING_KINDS.values():
-        for at in _walk(_At(data), kind.where.split(".")):
-            identity = (kind.key, *at.identity)
-            yield FilingPlace(kind, at.value, at.path, identity, at.named, at.group)
+        yield from _walk(FilingPlace(kind, data, identity=(kind.key,)), kind.where.split("."))

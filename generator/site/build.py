@@ -174,7 +174,7 @@ def _prepare(
     privacy = FULL if show_phone else masked()
     docs_out = _fresh_docs(build_dir, docs)
     renderer = PageRenderer(data, Options(show_phone=show_phone))
-    pages = Pages(renderer.jobs("rest"), renderer.jobs("stats"))
+    pages = Pages(*renderer.jobs())
     clash = sorted(path for path, _, _ in pages.rest + pages.stats if (docs_out / path).exists())
     if clash:
         raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))

@@ -398,9 +398,9 @@ class PageRenderer:
     def __post_init__(self) -> None:
         self.follow = v2.build_followup(self.data)
 
-    def jobs(self, part: str = "all") -> list[PageJob]:
-        """`part`: "stats" for the 督查统计 pages only, "rest" for all the others (the
-        build renders those first, while the charts are being drawn)."""
+    def jobs(self) -> tuple[list[PageJob], list[PageJob]]:
+        """Every page: the 督查统计 pages apart from the rest (the build renders the rest
+        first, while the charts are being drawn)."""
         data = self.data
         jobs: list[PageJob] = [("index.md", "index.md.j2", {})]
         for semester in data.semesters:
@@ -417,12 +417,11 @@ class PageRenderer:
             for audit in view.audits:
                 jobs.append((audit.page, "audit.md.j2", {"view": view, "item": audit}))
         jobs.extend(v2.page_jobs(data, self.follow))
-        # 督查统计 last: their charts may still be being drawn by the build's second process
-        for semester in data.semesters:
-            jobs.append((semester_page("stats", semester), "stats.md.j2", {"semester": semester}))
-        if part != "all":
-            jobs = [job for job in jobs if (job[1] == "stats.md.j2") == (part == "stats")]
-        return jobs
+        stats = [
+            (semester_page("stats", semester), "stats.md.j2", {"semester": semester})
+            for semester in data.semesters
+        ]
+        return jobs, stats
 
     def render(
         self, jobs: list[PageJob], progress: Callable[[int, int], None] | None = None
@@ -461,14 +460,12 @@ class PageRenderer:
 
 
 def render_pages(
-    data: SiteData,
-    options: Options,
-    progress: Callable[[int, int], None] | None = None,
-    part: str = "all",
+    data: SiteData, options: Options, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, str]:
-    """Every generated page (of `part`, see PageRenderer.jobs): path → Markdown."""
+    """Every generated page, in one process: path → Markdown."""
     renderer = PageRenderer(data, options)
-    return renderer.render(renderer.jobs(part), progress)
+    rest, stats = renderer.jobs()
+    return renderer.render(rest + stats, progress)
 
 
 _OWNER_PAGES = {"unit": (unit_page, unit_semester_page), "group": (group_page, group_semester_page)}
@@ -476,7 +473,7 @@ _OWNER_PAGES = {"unit": (unit_page, unit_semester_page), "group": (group_page, g
 
 def _owner_jobs(kind: str, owners: dict, semesters: list[Semester]) -> list[tuple[str, str, dict]]:
     """The index of the units (or groups), each one's page and its page of every semester:
-    (page, template, variables) for `render_pages`."""
+    (page, template, variables) for `PageRenderer`."""
     page, semester_page_of = _OWNER_PAGES[kind]
     jobs: list[tuple[str, str, dict]] = [(f"{kind}s/index.md", f"{kind}s.md.j2", {})]
     for ident, owner in owners.items():

@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.circular import SemesterFigures, UnitFigures, all_figures
 from generator.findings import Finding, Severity
-from generator.kinds import Kind, QuotaRule
+from generator.kinds import FILING_KINDS, Kind, Owner, QuotaRule
 from generator.model import Audit, Group, Semester, Session, Unit
 from generator.pipeline import CheckResult
 from generator.rules import Filing, Quota, Status
@@ -197,7 +197,7 @@ class SiteData:
         for filing in self.filings:
             if filing.status is Status.PENDING:
                 pending[("unit", filing.session.unit)].append(filing)
-                if filing.kind == Kind.AUDIT_RECORD:  # a rectification is the unit's to report
+                if FILING_KINDS[filing.kind].owner is Owner.GROUP:  # the group reports it
                     pending[("group", filing.group)].append(filing)
         findings: dict = defaultdict(list)
         unit_findings: dict = defaultdict(list)

@@ -7,13 +7,10 @@ Nothing here prints: progress goes to a callback, problems are raised as
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import posixpath
-import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,6 +24,7 @@ from generator.findings import Finding, Severity
 from generator.pipeline import CheckResult
 from generator.site.assistant import write_assistant_files
 from generator.site.errors import SiteError
+from generator.site.mkdocs_build import run_mkdocs
 from generator.site.render import Options, PageJob, PageRenderer, nav
 from generator.site.search import FILE as SEARCH_DICTIONARY
 from generator.site.search import search_settings, write_dictionary
@@ -45,12 +43,6 @@ DEFAULT_CONFIG = ROOT / "mkdocs.yml"
 DEFAULT_DOCS = ROOT / "docs"
 # docs/ is the site's hand-written pages, in Chinese for its readers; these are not
 DEVELOPER_DOCS = ("dev.md",)
-# Conditional loaders in Material's bundle (a polyfill for browsers without
-# ResizeObserver, mermaid for diagrams we never emit) point at a CDN. The campus
-# intranet has no internet: turn them into empty scripts rather than requests.
-CDN_URL = re.compile(rb"https://unpkg\.com/[A-Za-z0-9@._/-]*")
-EMPTY_SCRIPT = b"data:text/javascript,"
-
 Progress = Callable[[str, int, int], None]
 
 
@@ -300,88 +292,6 @@ def _protected(result: CheckResult, docs: Path) -> dict[str, Path]:
     return {"记录文件夹": result.records.root, "手写文档文件夹 docs": docs}
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def run_mkdocs(build_dir: Path, site_dir: Path) -> None:
-    """mkdocs build --strict of the build folder into site_dir, through mkdocs' API."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    try:  # jieba announces its dictionary on stderr: only cli.py may print
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:  # pragma: no cover - jieba is a pinned dependency
-        jieba = None
-    logger = logging.getLogger("mkdocs")
-    collect = _Collect()
-    propagate, level = logger.propagate, logger.level
-    logger.addHandler(collect)
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        config = load_config(
-            config_file=str(build_dir / "mkdocs.yml"), site_dir=str(site_dir.resolve()), strict=True
-        )
-        # the search dictionary's path is relative to the build folder (where a standalone
-        # `mkdocs build` runs); the theme reads it relative to the working directory
-        search = config.plugins.get("material/search")
-        if search is not None and search.config.get("jieba_dict_user"):
-            search.config.jieba_dict_user = str(build_dir.resolve() / SEARCH_DICTIONARY)
-        with _memoized_cut(jieba):
-            build(config)
-    except (Abort, ConfigurationError) as err:
-        raise SiteError(f"mkdocs 构建失败：{err}", collect.messages) from err
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate, logger.level = propagate, level
-    localize(site_dir)
-
-
-@contextmanager
-def _memoized_cut(jieba: Any) -> Iterator[None]:
-    """Material's search segments every run of Han characters of every page with
-    `jieba.cut`; the same runs (报送情况, unit names, 列席旁听…) recur on thousands of
-    pages. During the build each distinct run is cut once: jieba is deterministic for a
-    given dictionary, and the dictionary (ours is loaded in on_config, before any page)
-    does not change during a build, so the index is the same."""
-    if jieba is None:
-        yield
-        return
-    original = jieba.cut
-    cache: dict[tuple[Any, ...], list[str]] = {}
-
-    def cut(sentence: Any, cut_all: bool = False, HMM: bool = True, use_paddle: bool = False):
-        key = (sentence, cut_all, HMM, use_paddle)
-        words = cache.get(key)
-        if words is None:
-            words = cache[key] = list(original(sentence, cut_all, HMM, use_paddle))
-        return iter(words)
-
-    jieba.cut = cut
-    try:
-        yield
-    finally:
-        jieba.cut = original
-
-
-def localize(site_dir: Path) -> None:
-    """No request may leave the intranet: rewrite the theme's CDN fallbacks."""
-    for script in (site_dir / "assets" / "javascripts").glob("*.js"):
-        data = script.read_bytes()
-        cleaned = CDN_URL.sub(EMPTY_SCRIPT, data)
-        if cleaned != data:
-            script.write_bytes(cleaned)
-
-
 def build_site(
     result: CheckResult,
     site_dir: Path,
@@ -415,7 +325,7 @@ def build_site(
         start = time.perf_counter()
         try:
             mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
-            run_mkdocs(build_dir, site_dir)
+            run_mkdocs(build_dir, site_dir, split=None if background else False)
         except BaseException:
             if exports is not None:
                 exports.stop()

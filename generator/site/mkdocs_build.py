@@ -1,0 +1,293 @@
+"""mkdocs build --strict of the build folder, on two cores when the site is large.
+
+mkdocs renders pages one after another. The session pages (附件1) are about half
+of a large site's pages and of mkdocs' time, so a second process builds them
+(`exclude_docs` everything else) while this one builds the rest (`exclude_docs`
+the sessions). Each page's HTML does not depend on which pages were built with
+it: mkdocs still resolves links to and navigation entries for excluded pages
+(logged below WARNING, so `--strict` is unaffected, while a link to a page that
+does not exist still fails either half). What does depend on the set of pages —
+Material's search index and the sitemap — is merged here in mkdocs' page order,
+and the second process's pages are moved into the site. A test compares the
+result byte for byte with a one-process build.
+
+Only mkdocs' public configuration is used (`exclude_docs`), and only for the
+plugins whose output is known to be merged here (Material's search); any other
+plugin in mkdocs.yml means one process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import logging
+import multiprocessing
+import os
+import re
+import shutil
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from generator.site.errors import SiteError
+from generator.site.search import FILE as SEARCH_DICTIONARY
+
+# Conditional loaders in Material's bundle (a polyfill for browsers without
+# ResizeObserver, mermaid for diagrams we never emit) point at a CDN. The campus
+# intranet has no internet: turn them into empty scripts rather than requests.
+CDN_URL = re.compile(rb"https://unpkg\.com/[A-Za-z0-9@._/-]*")
+EMPTY_SCRIPT = b"data:text/javascript,"
+
+# the second process builds this folder of the docs; below this many pages in it,
+# starting a process and loading mkdocs and the theme a second time costs more than it saves
+SPLIT_FOLDER = "sessions"
+SPLIT_FROM_PAGES = 300
+# plugins whose output is merged below; any other plugin: one process
+MERGEABLE_PLUGINS = {"search", "material/search"}
+SEARCH_INDEX = "search/search_index.json"
+SITEMAP = "sitemap.xml"
+SITEMAP_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+PART_FOLDER = ".site-part"  # in the build folder: the second process's site
+
+
+@dataclass(slots=True)
+class PartResult:
+    """What one mkdocs process reports: its WARNING-or-worse log messages and, when it
+    stopped, why (`crash`: an internal error's traceback rather than a user's)."""
+
+    messages: list[str] = field(default_factory=list)
+    failure: str | None = None
+    crash: str | None = None
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(build_dir: Path, site_dir: Path, *, split: bool | None = None) -> None:
+    """mkdocs build --strict of the build folder into site_dir. `split`: None decides by
+    the number of session pages, True/False forces two processes or one (tests)."""
+    if split is None:
+        folder = build_dir / "docs" / SPLIT_FOLDER
+        split = folder.is_dir() and _count_pages(folder, SPLIT_FROM_PAGES) >= SPLIT_FROM_PAGES
+    config = _load(build_dir) if split else None
+    if config is None or not set(config.plugins) <= MERGEABLE_PLUGINS:
+        _raise_for([build_part(build_dir, site_dir)])
+        localize(site_dir)
+        return
+    part_dir = build_dir / PART_FOLDER
+    shutil.rmtree(part_dir, ignore_errors=True)
+    # spawn, not fork: this process may run threads (a browser driver in the tests)
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_part_worker,
+        args=(send, build_dir, part_dir, f"/*\n!/{SPLIT_FOLDER}/"),
+        name="mkdocs-sessions",
+    )
+    worker.start()
+    send.close()
+    try:
+        mine = build_part(build_dir, site_dir, f"/{SPLIT_FOLDER}/")
+        try:
+            theirs: PartResult = receive.recv()
+        except EOFError:  # the process died without a word (killed, out of memory)
+            theirs = PartResult(crash=f"the session pages' process exited ({worker.exitcode})")
+        worker.join()
+        _raise_for([mine, theirs])
+        _merge(config, part_dir, site_dir)
+    finally:
+        if worker.is_alive():  # this process failed or was interrupted first
+            worker.terminate()
+            worker.join()
+        shutil.rmtree(part_dir, ignore_errors=True)
+    localize(site_dir)
+
+
+def _load(build_dir: Path) -> Any:
+    """The build folder's mkdocs configuration, as a build would load it."""
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(build_dir / "mkdocs.yml"))
+
+
+def _count_pages(folder: Path, enough: int) -> int:
+    count = 0
+    for _, _, names in os.walk(folder):
+        count += sum(name.endswith(".md") for name in names)
+        if count >= enough:
+            break
+    return count
+
+
+def _raise_for(parts: list[PartResult]) -> None:
+    for part in parts:
+        if part.crash is not None:
+            raise RuntimeError(f"mkdocs: {part.crash}")
+    failures = [part.failure for part in parts if part.failure is not None]
+    if failures:
+        # the two halves report a problem of the whole site (the nav, mkdocs.yml) alike
+        messages = list(dict.fromkeys(m for part in parts for m in part.messages))
+        raise SiteError(f"mkdocs 构建失败：{failures[0]}", messages)
+
+
+def _part_worker(send: Any, build_dir: Path, site_dir: Path, exclude: str) -> None:
+    try:
+        result = build_part(build_dir, site_dir, exclude)
+    except BaseException:  # reported, not lost in a process nobody reads
+        result = PartResult(crash=traceback.format_exc())
+    send.send(result)
+    send.close()
+
+
+def build_part(build_dir: Path, site_dir: Path, exclude: str | None = None) -> PartResult:
+    """mkdocs build --strict through mkdocs' API, leaving out the docs `exclude` matches
+    (gitignore patterns). Problems are returned, not raised: this may run in a worker."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    try:  # jieba announces its dictionary on stderr: only cli.py may print
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:  # pragma: no cover - jieba is a pinned dependency
+        jieba = None
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    propagate, level = logger.propagate, logger.level
+    logger.addHandler(collect)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    options: dict[str, Any] = {"exclude_docs": exclude} if exclude else {}
+    try:
+        config = load_config(
+            config_file=str(build_dir / "mkdocs.yml"),
+            site_dir=str(site_dir.resolve()),
+            strict=True,
+            **options,
+        )
+        # the search dictionary's path is relative to the build folder (where a standalone
+        # `mkdocs build` runs); the theme reads it relative to the working directory
+        search = config.plugins.get("material/search")
+        if search is not None and search.config.get("jieba_dict_user"):
+            search.config.jieba_dict_user = str(build_dir.resolve() / SEARCH_DICTIONARY)
+        with _memoized_cut(jieba):
+            build(config)
+    except (Abort, ConfigurationError) as err:
+        return PartResult(collect.messages, str(err))
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate, logger.level = propagate, level
+    return PartResult(collect.messages)
+
+
+@contextmanager
+def _memoized_cut(jieba: Any) -> Iterator[None]:
+    """Material's search segments every run of Han characters of every page with
+    `jieba.cut`; the same runs (报送情况, unit names, 列席旁听…) recur on thousands of
+    pages. During the build each distinct run is cut once: jieba is deterministic for a
+    given dictionary, and the dictionary (ours is loaded in on_config, before any page)
+    does not change during a build, so the index is the same."""
+    if jieba is None:
+        yield
+        return
+    original = jieba.cut
+    cache: dict[tuple[Any, ...], list[str]] = {}
+
+    def cut(sentence: Any, cut_all: bool = False, HMM: bool = True, use_paddle: bool = False):
+        key = (sentence, cut_all, HMM, use_paddle)
+        words = cache.get(key)
+        if words is None:
+            words = cache[key] = list(original(sentence, cut_all, HMM, use_paddle))
+        return iter(words)
+
+    jieba.cut = cut
+    try:
+        yield
+    finally:
+        jieba.cut = original
+
+
+def _merge(config: Any, part_dir: Path, site_dir: Path) -> None:
+    """Move the second process's pages into the site; merge the search index and the
+    sitemap in the page order of a one-process build."""
+    from mkdocs.structure.files import get_files
+
+    pages = [file for file in get_files(config) if file.is_documentation_page()]
+    order = {file.url: place for place, file in enumerate(pages)}
+    site_url = config.site_url or ""
+    for path in sorted(part_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(part_dir).as_posix()
+        target = site_dir / relative
+        if relative == SEARCH_INDEX:
+            _merge_search_index(target, path, order)
+        elif relative == SITEMAP:
+            _merge_sitemap(target, path, order, site_url)
+        elif relative == SITEMAP + ".gz":
+            continue  # written again from the merged sitemap
+        elif target.exists():
+            if target.read_bytes() != path.read_bytes():  # a bug, not a user's mistake
+                raise RuntimeError(f"the two mkdocs processes both wrote {relative}, differently")
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+
+
+def _merge_search_index(target: Path, part: Path, order: dict[str, int]) -> None:
+    mine = json.loads(target.read_text(encoding="utf-8"))
+    theirs = json.loads(part.read_text(encoding="utf-8"))
+    by_page: dict[str, list[dict[str, Any]]] = {}
+    for entry in mine["docs"] + theirs["docs"]:  # a page's sections follow the page
+        by_page.setdefault(entry["location"].partition("#")[0], []).append(entry)
+    pages = sorted(by_page, key=lambda url: order.get(url, len(order)))
+    merged = {"config": mine["config"], "docs": [e for url in pages for e in by_page[url]]}
+    # written as Material writes it
+    text = json.dumps(merged, separators=(",", ":"), default=str)
+    target.write_bytes(text.encode("utf-8"))
+
+
+def _merge_sitemap(target: Path, part: Path, order: dict[str, int], site_url: str) -> None:
+    mine = target.read_text(encoding="utf-8")
+    listed = {m[1]: m[0] for m in SITEMAP_ENTRY.finditer(mine)}
+    listed.update((m[1], m[0]) for m in SITEMAP_ENTRY.finditer(part.read_text(encoding="utf-8")))
+    if not listed:  # no site_url: mkdocs lists no page
+        return
+    place = {html.escape(urljoin(site_url, url)): n for url, n in order.items()}
+    frame = mine if SITEMAP_ENTRY.search(mine) else part.read_text(encoding="utf-8")
+    entries = list(SITEMAP_ENTRY.finditer(frame))
+    text = frame[: entries[0].start()]
+    text += "".join(
+        listed[loc] for loc in sorted(listed, key=lambda loc: place.get(loc, len(place)))
+    )
+    text += frame[entries[-1].end() :]
+    target.write_text(text, encoding="utf-8")
+    # as mkdocs writes it: the same name and time in the gzip header
+    packed = target.with_name(target.name + ".gz")
+    mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
+    with (
+        open(packed, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, filename=str(packed), mode="wb", mtime=mtime) as archive,
+    ):
+        archive.write(text.encode("utf-8"))
+
+
+def localize(site_dir: Path) -> None:
+    """No request may leave the intranet: rewrite the theme's CDN fallbacks."""
+    for script in (site_dir / "assets" / "javascripts").glob("*.js"):
+        data = script.read_bytes()
+        cleaned = CDN_URL.sub(EMPTY_SCRIPT, data)
+        if cleaned != data:
+            script.write_bytes(cleaned)

@@ -1,0 +1,106 @@
+"""mkdocs on two cores: the session pages built by a second process give the same site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import check
+from generator.site import SiteError, generate, mkdocs_build
+from generator.site.mkdocs_build import PART_FOLDER, SPLIT_FOLDER, run_mkdocs
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-29"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def build_folder(tmp_path_factory) -> Path:
+    """The sample's build folder, with a site_url so that mkdocs lists pages in the sitemap."""
+    tmp = tmp_path_factory.mktemp("split")
+    result = check(ROOT / "records", dt.date.fromisoformat(AS_OF))
+    generate(result, tmp / "build", site_url="https://zxz.example.edu.cn/site/")
+    return tmp / "build"
+
+
+def test_two_processes_build_the_site_one_process_builds(build_folder, tmp_path):
+    run_mkdocs(build_folder, tmp_path / "one", split=False)
+    run_mkdocs(build_folder, tmp_path / "two", split=True)
+    one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    # what the merge had to get right: both halves in the index and the sitemap, in order
+    index = json.loads(one["search/search_index.json"])
+    pages = list(dict.fromkeys(e["location"].partition("#")[0] for e in index["docs"]))
+    sessions = [p for p in pages if p.startswith(f"{SPLIT_FOLDER}/")]
+    assert sessions and len(sessions) < len(pages)
+    sitemap = gzip.decompress(two["sitemap.xml.gz"]).decode("utf-8")
+    assert sitemap == two["sitemap.xml"].decode("utf-8")
+    listed = re.findall(r"<loc>https://zxz\.example\.edu\.cn/site/([^<]*)</loc>", sitemap)
+    assert set(listed) == {name for name in two if name.endswith(".html")} - {"404.html"}
+    assert not (build_folder / PART_FOLDER).exists()
+
+
+def _break_link(page: Path) -> None:
+    page.write_text(page.read_text(encoding="utf-8") + "\n[断链](no-such-page.md)\n", "utf-8")
+
+
+@pytest.mark.parametrize("where", ["sessions", "units"])
+def test_strict_fails_for_a_broken_link_in_either_half(build_folder, tmp_path, where):
+    """A page of either process with a link to nothing stops the build, and says which."""
+    page = sorted((build_folder / "docs" / where).rglob("*.md"))[0]
+    original = page.read_text(encoding="utf-8")
+    try:
+        _break_link(page)
+        with pytest.raises(SiteError) as raised:
+            run_mkdocs(build_folder, tmp_path / "site", split=True)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert "strict" in str(raised.value)
+    named = page.relative_to(build_folder / "docs").as_posix()
+    assert any(named in line and "no-such-page.md" in line for line in raised.value.lines)
+    assert not (build_folder / PART_FOLDER).exists()
+
+
+def test_an_unknown_plugin_means_one_process(build_folder, tmp_path, monkeypatch):
+    """Only the output of the plugins merged here is known to merge: with another plugin
+    in mkdocs.yml the build does not split."""
+    config = build_folder / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+
+    def no_second_process(*args, **kwargs):
+        raise AssertionError("started a second mkdocs process")
+
+    monkeypatch.setattr(mkdocs_build.multiprocessing, "get_context", no_second_process)
+    try:
+        config.write_text(original.replace("plugins:\n", "plugins:\n- tags\n", 1), "utf-8")
+        run_mkdocs(build_folder, tmp_path / "site", split=True)
+    finally:
+        config.write_text(original, encoding="utf-8")
+    assert (tmp_path / "site" / SPLIT_FOLDER).is_dir()
+    with pytest.raises(AssertionError):  # and the spy does catch a split
+        run_mkdocs(build_folder, tmp_path / "again", split=True)
+
+
+def test_a_small_site_is_built_in_one_process(build_folder, tmp_path, monkeypatch):
+    pages = len(list((build_folder / "docs" / SPLIT_FOLDER).rglob("*.md")))
+    assert pages < mkdocs_build.SPLIT_FROM_PAGES
+
+    def no_second_process(*args, **kwargs):
+        raise AssertionError("started a second mkdocs process")
+
+    monkeypatch.setattr(mkdocs_build.multiprocessing, "get_context", no_second_process)
+    run_mkdocs(build_folder, tmp_path / "site")
+    monkeypatch.setattr(mkdocs_build, "SPLIT_FROM_PAGES", pages)
+    with pytest.raises(AssertionError):
+        run_mkdocs(build_folder, tmp_path / "again")

@@ -104,3 +104,15 @@ def test_a_small_site_is_built_in_one_process(build_folder, tmp_path, monkeypatc
     monkeypatch.setattr(mkdocs_build, "SPLIT_FROM_PAGES", pages)
     with pytest.raises(AssertionError):
         run_mkdocs(build_folder, tmp_path / "again")
+
+
+def test_a_configuration_mkdocs_refuses_is_reported_not_raised_raw(build_folder, tmp_path):
+    config = build_folder / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    try:
+        config.write_text(original + "use_directory_urls: 已开启\n", encoding="utf-8")
+        with pytest.raises(SiteError) as raised:
+            run_mkdocs(build_folder, tmp_path / "site", split=True)
+    finally:
+        config.write_text(original, encoding="utf-8")
+    assert "use_directory_urls" in str(raised.value) + "".join(raised.value.lines)

@@ -114,11 +114,17 @@ def run_mkdocs(build_dir: Path, site_dir: Path, *, split: bool | None = None) ->
     localize(site_dir)
 
 
-def _load(build_dir: Path) -> Any:
-    """The build folder's mkdocs configuration, as a build would load it."""
+def _load(build_dir: Path) -> Any | None:
+    """The build folder's mkdocs configuration, or None when mkdocs refuses it (the
+    one-process build then says why)."""
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
 
-    return load_config(config_file=str(build_dir / "mkdocs.yml"))
+    with _captured_log():
+        try:
+            return load_config(config_file=str(build_dir / "mkdocs.yml"))
+        except (Abort, ConfigurationError):
+            return None
 
 
 def _count_pages(folder: Path, enough: int) -> int:
@@ -163,33 +169,42 @@ def build_part(build_dir: Path, site_dir: Path, exclude: str | None = None) -> P
         jieba.setLogLevel(logging.WARNING)
     except ImportError:  # pragma: no cover - jieba is a pinned dependency
         jieba = None
+    options: dict[str, Any] = {"exclude_docs": exclude} if exclude else {}
+    with _captured_log() as collect:
+        try:
+            config = load_config(
+                config_file=str(build_dir / "mkdocs.yml"),
+                site_dir=str(site_dir.resolve()),
+                strict=True,
+                **options,
+            )
+            # the search dictionary's path is relative to the build folder (where a
+            # standalone `mkdocs build` runs); the theme reads it relative to the working
+            # directory
+            search = config.plugins.get("material/search")
+            if search is not None and search.config.get("jieba_dict_user"):
+                search.config.jieba_dict_user = str(build_dir.resolve() / SEARCH_DICTIONARY)
+            with _memoized_cut(jieba):
+                build(config)
+        except (Abort, ConfigurationError) as err:
+            return PartResult(collect.messages, str(err))
+    return PartResult(collect.messages)
+
+
+@contextmanager
+def _captured_log() -> Iterator[_Collect]:
+    """mkdocs' log kept from stderr (only cli.py may print); WARNING and worse collected."""
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     propagate, level = logger.propagate, logger.level
     logger.addHandler(collect)
     logger.propagate = False
     logger.setLevel(logging.INFO)
-    options: dict[str, Any] = {"exclude_docs": exclude} if exclude else {}
     try:
-        config = load_config(
-            config_file=str(build_dir / "mkdocs.yml"),
-            site_dir=str(site_dir.resolve()),
-            strict=True,
-            **options,
-        )
-        # the search dictionary's path is relative to the build folder (where a standalone
-        # `mkdocs build` runs); the theme reads it relative to the working directory
-        search = config.plugins.get("material/search")
-        if search is not None and search.config.get("jieba_dict_user"):
-            search.config.jieba_dict_user = str(build_dir.resolve() / SEARCH_DICTIONARY)
-        with _memoized_cut(jieba):
-            build(config)
-    except (Abort, ConfigurationError) as err:
-        return PartResult(collect.messages, str(err))
+        yield collect
     finally:
         logger.removeHandler(collect)
         logger.propagate, logger.level = propagate, level
-    return PartResult(collect.messages)
 
 
 @contextmanager
@@ -224,7 +239,8 @@ def _merge(config: Any, part_dir: Path, site_dir: Path) -> None:
     sitemap in the page order of a one-process build."""
     from mkdocs.structure.files import get_files
 
-    pages = [file for file in get_files(config) if file.is_documentation_page()]
+    with _captured_log():
+        pages = [file for file in get_files(config) if file.is_documentation_page()]
     order = {file.url: place for place, file in enumerate(pages)}
     site_url = config.site_url or ""
     for path in sorted(part_dir.rglob("*")):

@@ -4,7 +4,9 @@ The environment escapes by default: every value a template prints that is not
 already `Markup` goes through `finalize`, which masks mobile numbers and turns
 Markdown/HTML punctuation into numeric character references
 (`generator.escape.markdown_inline`). Raw-HTML blocks use the `h` and `attr`
-filters instead. Only URLs built here from checked ids, dates and the
+filters instead, except the pages' tables: raw HTML written as the HTML Markdown
+made of them, they print through `finalize` as Markdown did (its references are
+safe in HTML too). Only URLs built here from checked ids, dates and the
 templates' own markup are `Markup`.
 """
 

@@ -422,25 +422,62 @@ def test_sortable_tables_script_is_vendored_and_loaded(sample_site):
 # ---------------------------------------------------------------- links and offline
 
 
-def test_every_internal_link_resolves(sample_site):
-    site, _ = sample_site
+def broken_links(site: Path) -> list[str]:
+    """Every relative href/src of every built page that names no file of the site, or an
+    anchor its page lacks. mkdocs --strict checks the links of Markdown only: the pages'
+    tables (and the home page's cards, the heat map, the calendars) are raw HTML."""
+    pages = {path.resolve(): Page.of(path) for path in site_files(site, (".html",))}
+    anchors = {
+        path: {attrs.get("id") for _tag, attrs in page.tags}
+        | {attrs.get("name") for _tag, attrs in page.tags}
+        for path, page in pages.items()
+    }
     broken = []
-    for path in site_files(site, (".html",)):
-        for _tag, attrs in Page.of(path).tags:
+    for path, page in pages.items():
+        for _tag, attrs in page.tags:
             for name in ("href", "src"):
                 value = attrs.get(name)
-                if not value or value.startswith(("#", "data:", "mailto:")):
+                if not value or value.startswith(("data:", "mailto:")):
                     continue
                 parts = urlsplit(value)
                 if parts.scheme or parts.netloc:
                     continue  # counted by the external-references test
-                base = (
-                    site if parts.path.startswith("/") else path.parent
-                )  # 404.html: from the root
-                target = (base / unquote(parts.path).lstrip("/")).resolve()
-                if parts.path and not target.exists():
-                    broken.append(f"{path.relative_to(site)} → {value}")
-    assert broken == []
+                if parts.path:
+                    base = (
+                        site if parts.path.startswith("/") else path.parent
+                    )  # 404.html: from the root
+                    target = (base / unquote(parts.path).lstrip("/")).resolve()
+                else:
+                    target = path
+                if not target.exists():
+                    broken.append(f"{path.relative_to(site.resolve())} → {value}")
+                elif (
+                    parts.fragment
+                    and target in anchors
+                    and unquote(parts.fragment) not in anchors[target]
+                ):
+                    broken.append(f"{path.relative_to(site.resolve())} → {value} (no such anchor)")
+    return broken
+
+
+@pytest.mark.parametrize("which", ["sample_site", "hostile_site"])
+def test_every_internal_link_resolves(which, request):
+    site, _ = request.getfixturevalue(which)
+    assert broken_links(site) == []
+
+
+def test_the_link_checker_finds_a_broken_link_and_a_missing_anchor(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "b.html").write_text('<h2 id="x">x</h2><a href="#x">ok</a>', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<table><tr><td><a href="a/b.html#x">ok</a> <a href="a/b.html#y">no anchor</a>'
+        ' <a href="a/c.html">no page</a> <img src="a/b.html"></td></tr></table>',
+        encoding="utf-8",
+    )
+    assert broken_links(tmp_path) == [
+        "index.html → a/b.html#y (no such anchor)",
+        "index.html → a/c.html",
+    ]
 
 
 def test_no_external_references(sample_site):

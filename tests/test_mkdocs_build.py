@@ -8,11 +8,12 @@ import json
 import re
 from pathlib import Path
 
+import pathspec
 import pytest
 
 from generator.pipeline import check
 from generator.site import SiteError, generate, mkdocs_build
-from generator.site.mkdocs_build import PART_FOLDER, SPLIT_FOLDER, run_mkdocs
+from generator.site.mkdocs_build import PART_FOLDER, plan_split, run_mkdocs
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-29"
@@ -42,7 +43,7 @@ def test_two_processes_build_the_site_one_process_builds(build_folder, tmp_path)
     # what the merge had to get right: both halves in the index and the sitemap, in order
     index = json.loads(one["search/search_index.json"])
     pages = list(dict.fromkeys(e["location"].partition("#")[0] for e in index["docs"]))
-    sessions = [p for p in pages if p.startswith(f"{SPLIT_FOLDER}/")]
+    sessions = [p for p in pages if p.startswith("sessions/")]
     assert sessions and len(sessions) < len(pages)
     sitemap = gzip.decompress(two["sitemap.xml.gz"]).decode("utf-8")
     assert sitemap == two["sitemap.xml"].decode("utf-8")
@@ -87,23 +88,56 @@ def test_an_unknown_plugin_means_one_process(build_folder, tmp_path, monkeypatch
         run_mkdocs(build_folder, tmp_path / "site", split=True)
     finally:
         config.write_text(original, encoding="utf-8")
-    assert (tmp_path / "site" / SPLIT_FOLDER).is_dir()
+    assert (tmp_path / "site" / "sessions").is_dir()
     with pytest.raises(AssertionError):  # and the spy does catch a split
         run_mkdocs(build_folder, tmp_path / "again", split=True)
 
 
 def test_a_small_site_is_built_in_one_process(build_folder, tmp_path, monkeypatch):
-    pages = len(list((build_folder / "docs" / SPLIT_FOLDER).rglob("*.md")))
-    assert pages < mkdocs_build.SPLIT_FROM_PAGES
+    docs = build_folder / "docs"
+    assert plan_split(docs) == []  # the sample: a second process would cost more than it saves
 
     def no_second_process(*args, **kwargs):
         raise AssertionError("started a second mkdocs process")
 
     monkeypatch.setattr(mkdocs_build.multiprocessing, "get_context", no_second_process)
     run_mkdocs(build_folder, tmp_path / "site")
-    monkeypatch.setattr(mkdocs_build, "SPLIT_FROM_PAGES", pages)
+    monkeypatch.setattr(mkdocs_build, "SPLIT_FROM_SECONDS", 0.0)
     with pytest.raises(AssertionError):
         run_mkdocs(build_folder, tmp_path / "again")
+
+
+def _page(path: Path, kilobytes: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x" * 1024 * kilobytes, encoding="utf-8")
+
+
+def test_the_second_process_gets_half_of_the_work_in_whole_folders(tmp_path):
+    """Sessions first, a unit's folder at a time, until about half of the estimated work
+    (less the second process's start) is taken; the rest stays here."""
+    docs = tmp_path / "docs"
+    for unit in range(10):
+        for n in range(40):
+            _page(docs / "sessions" / f"u{unit}" / f"{n}.md", 4)
+        for n in range(10):
+            _page(docs / "audits" / f"u{unit}" / f"{n}.md", 4)
+    for n in range(200):
+        _page(docs / "stats" / f"{n}.md", 30)
+    page = mkdocs_build.PAGE_SECONDS + 4 * mkdocs_build.KB_SECONDS
+    stats = 200 * (mkdocs_build.PAGE_SECONDS + 30 * mkdocs_build.KB_SECONDS)
+    total = 500 * page + stats
+    assert total > mkdocs_build.SPLIT_FROM_SECONDS
+    chosen = plan_split(docs)
+    taken = sum(40 * page if f.startswith("sessions/") else 10 * page for f in chosen)
+    target = (total - mkdocs_build.START_SECONDS) / 2
+    assert abs(taken - target) <= 40 * page / 2
+    in_order = [f"sessions/u{n}" for n in range(10)] + [f"audits/u{n}" for n in range(10)]
+    assert chosen == in_order[: len(chosen)] and "audits/u0" in chosen
+    # the patterns: the second process builds exactly the chosen folders
+    spec = pathspec.GitIgnoreSpec.from_lines(mkdocs_build._only(chosen).splitlines())
+    built = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+    theirs = {p for p in built if not spec.match_file(p)}
+    assert theirs == {p for p in built if p.rpartition("/")[0] in chosen}
 
 
 def test_a_configuration_mkdocs_refuses_is_reported_not_raised_raw(build_folder, tmp_path):

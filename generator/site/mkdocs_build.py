@@ -43,10 +43,16 @@ from generator.site.search import FILE as SEARCH_DICTIONARY
 CDN_URL = re.compile(rb"https://unpkg\.com/[A-Za-z0-9@._/-]*")
 EMPTY_SCRIPT = b"data:text/javascript,"
 
-# the second process builds this folder of the docs; below this many pages in it,
-# starting a process and loading mkdocs and the theme a second time costs more than it saves
-SPLIT_FOLDER = "sessions"
-SPLIT_FROM_PAGES = 300
+# The second process takes whole folders of record pages (one unit's sessions, its
+# 附件2 pages, …), the largest collections first, until it has half of mkdocs' work.
+SHARED_FOLDERS = ("sessions", "audits", "units", "plans")
+# mkdocs' time for a page, measured on the 1,500-session build: about 15 ms whatever its
+# size (the theme, the navigation, search) and 1 ms a kB of Markdown; starting the second
+# process (mkdocs, the theme and jieba loaded again) about 2 s. Below 10 s: one process.
+PAGE_SECONDS = 0.015
+KB_SECONDS = 0.001
+START_SECONDS = 2.0
+SPLIT_FROM_SECONDS = 10.0
 # plugins whose output is merged below; any other plugin: one process
 MERGEABLE_PLUGINS = {"search", "material/search"}
 SEARCH_INDEX = "search/search_index.json"
@@ -76,11 +82,9 @@ class _Collect(logging.Handler):
 
 def run_mkdocs(build_dir: Path, site_dir: Path, *, split: bool | None = None) -> None:
     """mkdocs build --strict of the build folder into site_dir. `split`: None decides by
-    the number of session pages, True/False forces two processes or one (tests)."""
-    if split is None:
-        folder = build_dir / "docs" / SPLIT_FOLDER
-        split = folder.is_dir() and _count_pages(folder, SPLIT_FROM_PAGES) >= SPLIT_FROM_PAGES
-    config = _load(build_dir) if split else None
+    the amount of work, True/False forces two processes or one (tests)."""
+    folders = [] if split is False else plan_split(build_dir / "docs", force=bool(split))
+    config = _load(build_dir) if folders else None
     if config is None or not set(config.plugins) <= MERGEABLE_PLUGINS:
         _raise_for([build_part(build_dir, site_dir)])
         localize(site_dir)
@@ -92,17 +96,17 @@ def run_mkdocs(build_dir: Path, site_dir: Path, *, split: bool | None = None) ->
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
         target=_part_worker,
-        args=(send, build_dir, part_dir, f"/*\n!/{SPLIT_FOLDER}/"),
-        name="mkdocs-sessions",
+        args=(send, build_dir, part_dir, _only(folders)),
+        name="mkdocs-part",
     )
     worker.start()
     send.close()
     try:
-        mine = build_part(build_dir, site_dir, f"/{SPLIT_FOLDER}/")
+        mine = build_part(build_dir, site_dir, "\n".join(f"/{f}/" for f in folders))
         try:
             theirs: PartResult = receive.recv()
         except EOFError:  # the process died without a word (killed, out of memory)
-            theirs = PartResult(crash=f"the session pages' process exited ({worker.exitcode})")
+            theirs = PartResult(crash=f"the second mkdocs process exited ({worker.exitcode})")
         worker.join()
         _raise_for([mine, theirs])
         _merge(config, part_dir, site_dir)
@@ -112,6 +116,46 @@ def run_mkdocs(build_dir: Path, site_dir: Path, *, split: bool | None = None) ->
             worker.join()
         shutil.rmtree(part_dir, ignore_errors=True)
     localize(site_dir)
+
+
+def plan_split(docs: Path, force: bool = False) -> list[str]:
+    """The folders of `docs` (`sessions/<unit>`, …) the second process builds, about half
+    of the work by the estimate above; none when the site is too small to gain (unless
+    `force`, for tests)."""
+    shared: dict[str, float] = {}
+    total = 0.0
+    for folder, _, names in os.walk(docs):
+        cost = sum(
+            PAGE_SECONDS + KB_SECONDS * os.stat(os.path.join(folder, name)).st_size / 1024
+            for name in names
+            if name.endswith(".md")
+        )
+        total += cost
+        parts = Path(folder).relative_to(docs).parts
+        if parts and parts[0] in SHARED_FOLDERS and len(parts) >= 2:
+            key = f"{parts[0]}/{parts[1]}"
+            shared[key] = shared.get(key, 0.0) + cost
+    if not force and total < SPLIT_FROM_SECONDS:
+        return []
+    target = (total - (0.0 if force else START_SECONDS)) / 2
+    chosen: list[str] = []
+    taken = 0.0
+    order = {name: n for n, name in enumerate(SHARED_FOLDERS)}
+    for key in sorted(shared, key=lambda k: (order[k.partition("/")[0]], k)):
+        if taken + shared[key] / 2 > target:
+            break
+        chosen.append(key)
+        taken += shared[key]
+    return chosen
+
+
+def _only(folders: list[str]) -> str:
+    """gitignore patterns that leave out everything but `folders` (each `top/sub`)."""
+    patterns = ["/*"]
+    for top in dict.fromkeys(f.partition("/")[0] for f in folders):
+        patterns += [f"!/{top}/", f"/{top}/*"]
+        patterns += [f"!/{f}/" for f in folders if f.partition("/")[0] == top]
+    return "\n".join(patterns)
 
 
 def _load(build_dir: Path) -> Any | None:
@@ -125,15 +169,6 @@ def _load(build_dir: Path) -> Any | None:
             return load_config(config_file=str(build_dir / "mkdocs.yml"))
         except (Abort, ConfigurationError):
             return None
-
-
-def _count_pages(folder: Path, enough: int) -> int:
-    count = 0
-    for _, _, names in os.walk(folder):
-        count += sum(name.endswith(".md") for name in names)
-        if count >= enough:
-            break
-    return count
 
 
 def _raise_for(parts: list[PartResult]) -> None:

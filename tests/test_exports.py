@@ -499,3 +499,41 @@ def test_export_writes_exports_in_the_current_folder_by_default(
     assert main(["export", "--records", str(SAMPLES), "--as-of", "2026-11-29"]) == 0
     assert (tmp_path / "exports" / "all.xlsx").is_file()
     assert not (tmp_path / "site").exists()
+
+
+def _slow_first() -> None:
+    import time
+
+    time.sleep(1.0)
+
+
+def test_the_build_process_shares_the_exports_the_worker_has_not_begun(tmp_path, monkeypatch):
+    """`finish` takes, from the counter both processes share, the exports the worker has
+    not begun (the worker is still busy with its `first` here): every export is written
+    once, and the bytes are those written in one process."""
+    import generator.exports as exports
+
+    result = check(ROOT / "records", dt.date(2026, 11, 29))
+    expected = tmp_path / "one"
+    exports.write_exports(result, expected)
+    background = exports.BackgroundExports(result, tmp_path / "two", None, exports.FULL,
+                                           first=_slow_first)  # fmt: skip
+    here: list[Path] = []
+    real = exports._write
+
+    def spy(path: Path, data: bytes) -> None:  # only this process's writes: after the fork
+        here.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(exports, "_write", spy)
+    count = background.finish()
+    assert here and count == len(background.jobs)
+    assert len(here) == len(set(here))  # none written twice here
+    one = {p.relative_to(expected): p.read_bytes() for p in expected.rglob("*") if p.is_file()}
+    one = {k: v for k, v in one.items() if not k.name.endswith("-circular.docx")}  # not a job
+    two = {
+        p.relative_to(tmp_path / "two"): p.read_bytes()
+        for p in (tmp_path / "two").rglob("*")
+        if p.is_file()
+    }
+    assert one == two

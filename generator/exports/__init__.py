@@ -161,7 +161,10 @@ class BackgroundExports:
         (a share of the pages); `wait_first` waits for it."""
         check_export_dir(out_dir)
         self.out_dir = out_dir
-        self.jobs = list(export_jobs(result, page_url, privacy, Ledger.of(result)))
+        # the largest first (the 台账 of everything takes a fifth of the exports' time), so
+        # that the worker and, in finish, this process end together
+        jobs = export_jobs(result, page_url, privacy, Ledger.of(result))
+        self.jobs = sorted(jobs, key=lambda job: _largest_first(job[0]))
         self.circulars: list[str] = []
         self._circulars: Circulars | None = None
         for relative, _ in self.jobs:
@@ -175,8 +178,11 @@ class BackgroundExports:
         try:  # fork: the worker shares the checked records instead of copying them
             context = multiprocessing.get_context("fork")
             self._first_done = context.Event()
+            self._next_job = context.Value("i", 0)  # taken by the worker and, in finish, here
             self._worker = context.Process(
-                target=_work, args=(out_dir, self.jobs, first, self._first_done), daemon=True
+                target=_work,
+                args=(out_dir, self.jobs, first, self._first_done, self._next_job),
+                daemon=True,
             )
             self._worker.start()
         except (OSError, ValueError):  # no process to be had (or no fork): do it in finish
@@ -210,15 +216,19 @@ class BackgroundExports:
         """Wait for the worker (or do its work), then copy every export into `site_dir`
         (mkdocs copied them while they were being written). Returns the file count."""
         if self._worker is not None:
+            # mkdocs is done: this process takes the exports the worker has not begun
+            _write_jobs(self.out_dir, self.jobs, self._next_job)
             self._worker.join()
             failed = self._worker.exitcode != 0
             self._worker = None
         else:
             failed = True
-        if failed:
+        if failed:  # all of them again: a job the worker took may be half-written
             _write_jobs(self.out_dir, self.jobs)
         circulars, self._circulars = self._circulars, None
-        for semester_id in circulars.semesters if circulars else ():
+        # the newest first: the chart worker works from the oldest, and what it has not
+        # begun is made here instead of waited for
+        for semester_id in reversed(circulars.semesters if circulars else ()):
             _write(self.out_dir / circular_docx_path(semester_id), circulars.docx(semester_id))
         paths = [relative for relative, _ in self.jobs] + self.circulars
         if site_dir is not None:
@@ -236,6 +246,12 @@ class BackgroundExports:
             self._worker = None
 
 
+def _largest_first(relative: str) -> int:
+    if relative == semester_xlsx_path(None):
+        return 0
+    return 1 if relative.endswith(".xlsx") else 2
+
+
 def _touch(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"")
@@ -247,7 +263,11 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _work(
-    out_dir: Path, jobs: list[Job], first: Callable[[], None] | None, first_done: Any
+    out_dir: Path,
+    jobs: list[Job],
+    first: Callable[[], None] | None,
+    first_done: Any,
+    next_job: Any,
 ) -> None:
     """The worker: `first`, then the exports, at a lower priority: mkdocs, in the build's
     process meanwhile, is what the build waits for."""
@@ -255,11 +275,23 @@ def _work(
         first()
     first_done.set()
     lower_priority()
-    _write_jobs(out_dir, jobs)
+    _write_jobs(out_dir, jobs, next_job)
 
 
-def _write_jobs(out_dir: Path, jobs: list[Job]) -> None:
-    for relative, make in jobs:
+def _write_jobs(out_dir: Path, jobs: list[Job], next_job: Any = None) -> None:
+    """Every job; with `next_job` (a counter shared by two processes) each job that one
+    of them takes first."""
+    if next_job is None:
+        for relative, make in jobs:
+            _write(out_dir / relative, make())
+        return
+    while True:
+        with next_job.get_lock():
+            taken = next_job.value
+            next_job.value = taken + 1
+        if taken >= len(jobs):
+            return
+        relative, make = jobs[taken]
         _write(out_dir / relative, make())
 
 

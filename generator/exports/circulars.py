@@ -114,13 +114,17 @@ class Circulars:
 
     def _files(self, semester_id: str) -> Files:
         made = self._made.get(semester_id)
+        if isinstance(made, Future) and made.cancel():  # not begun there: made here
+            made = None
         if isinstance(made, Future):
             try:
                 made = made.result()
             except Exception:  # the worker failed: do it here
                 made = None
         if made is None:
-            made = semester_files(self.figures[semester_id], self.privacy, self.charts)
+            # the SVGs only when not drawn apart (see svgs)
+            with_svgs = self.charts and semester_id not in self._svgs
+            made = semester_files(self.figures[semester_id], self.privacy, with_svgs)
         self._made[semester_id] = made
         return made
 

@@ -1,15 +1,15 @@
 """mkdocs build --strict of the build folder, on two cores when the site is large.
 
-mkdocs renders pages one after another. The session pages (附件1) are about half
-of a large site's pages and of mkdocs' time, so a second process builds them
-(`exclude_docs` everything else) while this one builds the rest (`exclude_docs`
-the sessions). Each page's HTML does not depend on which pages were built with
-it: mkdocs still resolves links to and navigation entries for excluded pages
-(logged below WARNING, so `--strict` is unaffected, while a link to a page that
-does not exist still fails either half). What does depend on the set of pages —
-Material's search index and the sitemap — is merged here in mkdocs' page order,
-and the second process's pages are moved into the site. A test compares the
-result byte for byte with a one-process build.
+mkdocs renders pages one after another. On a large site a second process
+builds whole folders of record pages (a unit's session pages, …: about half of
+the work, `plan_split`) while this one builds the rest, each leaving out the
+other's with `exclude_docs`. Each page's HTML does not depend on which pages were
+built with it: mkdocs still resolves links to and navigation entries for
+excluded pages (logged below WARNING, so `--strict` is unaffected, while a link
+to a page that does not exist still fails either half). What does depend on the
+set of pages — Material's search index and the sitemap — is merged here in
+mkdocs' page order, and the second process's pages are moved into the site. A
+test compares the result byte for byte with a one-process build.
 
 Only mkdocs' public configuration is used (`exclude_docs`), and only for the
 plugins whose output is known to be merged here (Material's search); any other

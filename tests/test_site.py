@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
+import itertools
 import json
 import os
 import re
@@ -855,6 +856,23 @@ def generated_pages(build: Path) -> dict[str, str]:
         for p in sorted(docs.rglob("*.md"))
         if p.relative_to(docs).as_posix() not in hand
     }
+
+
+BLOCKS = ("<", "#", "-", "|", "!!!", " ")  # lines that start a block of their own
+
+
+@pytest.mark.parametrize("records", [GOLDEN / "records", SAMPLE], ids=["golden", "sample"])
+def test_a_labelled_paragraph_never_runs_into_the_line_before(records, tmp_path):
+    """`**计划中的学习**：…` and the like are paragraphs of their own: a text line right
+    above one would join it into one paragraph (a template whose line ends in a block tag
+    loses its newline to trim_blocks)."""
+    generate(check(records, dt.date.fromisoformat(AS_OF)), tmp_path / "build")
+    joined = []
+    for name, text in generated_pages(tmp_path / "build").items():
+        for above, line in itertools.pairwise(text.splitlines()):
+            if line.startswith("**") and above.strip() and not above.startswith(BLOCKS):
+                joined.append(f"{name}: {above[:30]} / {line[:30]}")
+    assert joined == []
 
 
 def test_golden_site(tmp_path):

@@ -311,14 +311,14 @@ def _merge_search_index(target: Path, part: Path, order: dict[str, int]) -> None
 
 
 def _merge_sitemap(target: Path, part: Path, order: dict[str, int], site_url: str) -> None:
-    mine = target.read_text(encoding="utf-8")
-    listed = {m[1]: m[0] for m in SITEMAP_ENTRY.finditer(mine)}
-    listed.update((m[1], m[0]) for m in SITEMAP_ENTRY.finditer(part.read_text(encoding="utf-8")))
+    texts = [target.read_text(encoding="utf-8"), part.read_text(encoding="utf-8")]
+    found = [list(SITEMAP_ENTRY.finditer(text)) for text in texts]
+    listed = {m[1]: m[0] for entries in found for m in entries}
     if not listed:  # no site_url: mkdocs lists no page
         return
     place = {html.escape(urljoin(site_url, url)): n for url, n in order.items()}
-    frame = mine if SITEMAP_ENTRY.search(mine) else part.read_text(encoding="utf-8")
-    entries = list(SITEMAP_ENTRY.finditer(frame))
+    # the frame around the entries: this process's, unless it listed no page
+    frame, entries = (texts[0], found[0]) if found[0] else (texts[1], found[1])
     text = frame[: entries[0].start()]
     text += "".join(
         listed[loc] for loc in sorted(listed, key=lambda loc: place.get(loc, len(place)))

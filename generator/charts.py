@@ -361,21 +361,41 @@ def _figure(picture: Picture) -> Any:
     return figure
 
 
+@dataclass(slots=True)
+class Drawing:
+    """A picture drawn once (a matplotlib Figure and the settings it was drawn with), to
+    be saved in one format or several, now or later."""
+
+    figure: Any
+    settings: dict[str, Any]
+
+
+def draw(picture: Picture) -> Drawing:
+    import matplotlib
+
+    settings = _settings() | ({} if picture.key == "college" else {"font.size": 8})
+    with matplotlib.rc_context(settings):
+        return Drawing(_figure(picture), settings)
+
+
+def save(drawing: Drawing, fmt: str, prefix: str = "zxz") -> Any:
+    """"svg" as inline SVG text (see `inline_svg`; ids prefixed `prefix`-…), "png" as bytes.
+    Under the settings it was drawn with: the SVG writer reads some of them (font type,
+    hash salt) when it saves."""
+    import matplotlib
+
+    with matplotlib.rc_context(drawing.settings):
+        data = _save(drawing.figure, fmt)
+    return inline_svg(data, prefix) if fmt == "svg" else data
+
+
 def render(
     picture: Picture, formats: tuple[str, ...] = ("svg", "png"), prefix: str = "zxz"
 ) -> dict[str, Any]:
     """The picture drawn once and saved in each format: "svg" as inline SVG text
     (see `inline_svg`), "png" as bytes."""
-    import matplotlib
-
-    out: dict[str, Any] = {}
-    settings = _settings() | ({} if picture.key == "college" else {"font.size": 8})
-    with matplotlib.rc_context(settings):
-        figure = _figure(picture)
-        for fmt in formats:
-            data = _save(figure, fmt)
-            out[fmt] = inline_svg(data, f"{prefix}-{picture.key}") if fmt == "svg" else data
-    return out
+    drawing = draw(picture)
+    return {fmt: save(drawing, fmt, f"{prefix}-{picture.key}") for fmt in formats}
 
 
 _SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
+from typing import Any
 
 from generator.circular import SemesterFigures
 from generator.exports.common import FULL, Privacy
@@ -67,6 +68,36 @@ def semester_files(
     return svgs, circular_docx(figures, privacy, pngs)
 
 
+# In the chart worker only: the pictures drawn for a semester's SVGs, kept until its 通报
+# takes their PNGs, so that each is drawn once there too (drawing costs as much as
+# saving). A worker serves one `Circulars`, so one privacy: the semester and the
+# picture name which drawing it is. The same drawing saved in the same order (SVG,
+# then PNG) as `semester_files` here: the same bytes.
+_drawn: dict[tuple[str, str], Any] = {}
+
+
+def _worker_svgs(figures: SemesterFigures, privacy: Privacy) -> dict[str, str]:
+    from generator import charts
+
+    svgs = {}
+    for picture in charts.pictures(figures, privacy.text):
+        drawing = charts.draw(picture)
+        svgs[picture.key] = charts.save(drawing, "svg", f"{CHART_ID_PREFIX}-{picture.key}")
+        _drawn[(figures.semester.id, picture.key)] = drawing
+    return svgs
+
+
+def _worker_files(figures: SemesterFigures, privacy: Privacy) -> Files:
+    from generator import charts
+    from generator.exports.circular_docx import circular_docx
+
+    pngs = {}
+    for picture in charts.pictures(figures, privacy.text):
+        drawing = _drawn.pop((figures.semester.id, picture.key), None) or charts.draw(picture)
+        pngs[picture.key] = charts.save(drawing, "png")
+    return {}, circular_docx(figures, privacy, pngs)
+
+
 class Circulars:
     """Charts and 通报 of the semesters in `figures` that have begun. `charts=False`: the
     Word files only (the export command). `parallel`: None decides by their number,
@@ -103,10 +134,10 @@ class Circulars:
         # once mkdocs has run: so every SVG first, then the PNGs and Word files
         if self.charts:  # a site build: the rest is not waited for until mkdocs has run
             for sid, figures in self.figures.items():
-                self._svgs[sid] = self._pool.submit(chart_svgs, figures, self.privacy)
+                self._svgs[sid] = self._pool.submit(_worker_svgs, figures, self.privacy)
             self._pool.submit(lower_priority)
         for sid, figures in self.figures.items():
-            self._made[sid] = self._pool.submit(semester_files, figures, self.privacy, False)
+            self._made[sid] = self._pool.submit(_worker_files, figures, self.privacy)
 
     @property
     def semesters(self) -> list[str]:

@@ -280,7 +280,8 @@ def _bars(
 
 
 def _unit_axis(ax: Any, names: list[str]) -> None:
-    ax.set_yticks(range(len(names)), names)
+    if ax.yaxis.get_visible():  # a hidden axis shares the visible one's ticks: set once
+        ax.set_yticks(range(len(names)), names)
     ax.set_ylim(len(names) - 0.5, -1.0)  # first unit on top, as in the table
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
@@ -351,13 +352,13 @@ def _figure(picture: Picture) -> Any:
         left=0.22, right=0.99, top=1 - 0.45 / height, bottom=0.35 / height, wspace=0.08
     )
     axes = figure.subplots(1, len(picture.charts), sharey=True)
+    for ax in axes[1:]:
+        ax.yaxis.set_visible(False)  # the names once, on the left
     for ax, chart in zip(axes, picture.charts, strict=True):
         chart.draw(ax, False)
         # a title placed by hand: set_title measures every tick label to place itself
         ax.text(0.5, 1.0 + 0.2 / height, chart.panel, transform=ax.transAxes,
                 ha="center", va="bottom", fontsize=9, color=INK)  # fmt: skip
-    for ax in axes[1:]:
-        ax.yaxis.set_visible(False)  # the names once, on the left
     return figure
 
 
@@ -379,7 +380,8 @@ def draw(picture: Picture) -> Drawing:
 
 
 def save(drawing: Drawing, fmt: str, prefix: str = "zxz") -> Any:
-    """"svg" as inline SVG text (see `inline_svg`; ids prefixed `prefix`-…), "png" as bytes.
+    """The drawing saved: as inline SVG text for "svg" (see `inline_svg`; ids prefixed
+    `prefix`-…), as bytes for "png".
     Under the settings it was drawn with: the SVG writer reads some of them (font type,
     hash salt) when it saves."""
     import matplotlib

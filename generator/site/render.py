@@ -66,6 +66,10 @@ def _masked(value: object, options: Options) -> str:
 
 
 def make_environment(options: Options) -> Environment:
+    # the same record text (unit and group names, places, people, dates) recurs on
+    # thousands of pages: each distinct value is masked and escaped once per environment
+    finalized: dict[object, Markup] = {}
+
     def finalize(value: object) -> object:
         if isinstance(value, Markup):
             return value
@@ -77,7 +81,11 @@ def make_environment(options: Options) -> Environment:
             return Markup(str(value))
         if isinstance(value, dt.date):
             return cn_date(value)
-        return Markup(markdown_inline(_masked(value, options)))
+        text = str(value)
+        done = finalized.get(text)
+        if done is None:
+            done = finalized[text] = Markup(markdown_inline(_masked(text, options)))
+        return done
 
     env = Environment(
         loader=PackageLoader("generator.site", "templates"),
@@ -185,6 +193,7 @@ def pct(value: float | None) -> Markup:
     return Markup("—" if value is None else f"{value:.0%}")
 
 
+@functools.lru_cache(maxsize=4096)  # a few statuses and labels, on every page
 def status_badge(status: Status | str | None, text: str | None = None) -> Markup:
     """A coloured label; `text` (computed, trusted) overrides the status' name."""
     name = "none" if status is None else str(getattr(status, "value", status))

@@ -20,6 +20,7 @@ import zipfile
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -94,6 +95,7 @@ class _Circular:
         self.document = new_document()
         self._page()
         self._styles()
+        self._style_ids: dict[str, str | None] = {}
 
     def _page(self) -> None:
         section = self.document.sections[0]
@@ -148,7 +150,14 @@ class _Circular:
         return self.privacy.clean(value)
 
     def paragraph(self, value: str = "", style: str | None = None, **fmt) -> None:
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph()
+        if style is not None:
+            # what add_paragraph(style=…) writes, with the id looked up once: python-docx
+            # searches every style for the default on each paragraph
+            if style not in self._style_ids:
+                part = self.document.part
+                self._style_ids[style] = part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            paragraph._p.style = self._style_ids[style]
         if value:
             paragraph.add_run(self.text(value))
         pf = paragraph.paragraph_format

@@ -172,6 +172,7 @@ def _prepare(
         raise SiteError("生成的页面与手写页面同名：" + "、".join(clash))
     exports = None
     if background:  # forked before the chart worker starts its threads
+        renderer.compile(pages.rest + pages.stats)  # once, for both processes
         started = time.perf_counter()
         # the worker renders every other page, then writes the exports while mkdocs runs
         theirs, pages.mine = pages.rest[1::2], pages.rest[0::2]

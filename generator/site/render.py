@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
 from markupsafe import Markup
 
 from generator import charts as charts_module
@@ -405,9 +405,26 @@ class PageRenderer:
     data: SiteData
     options: Options
     follow: v2.FollowUp = field(init=False)
+    # one environment, its templates compiled once (before the build forks its worker,
+    # which then shares them) and its finalized values shared by every share of pages
+    _env: Environment = field(init=False)
+    _templates: dict[str, Template] = field(init=False)
 
     def __post_init__(self) -> None:
         self.follow = v2.build_followup(self.data)
+        self._env = make_environment(self.options)
+        self._templates = {}
+
+    def _template(self, name: str) -> Template:
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self._env.get_template(name)
+        return template
+
+    def compile(self, jobs: list[PageJob]) -> None:
+        """Compile the templates of these jobs now (say, before a fork)."""
+        for _, name, _ in jobs:
+            self._template(name)
 
     def jobs(self) -> tuple[list[PageJob], list[PageJob]]:
         """Every page: the 督查统计 pages apart from the rest (the build renders the rest
@@ -439,7 +456,6 @@ class PageRenderer:
     ) -> dict[str, str]:
         """docs-relative path → Markdown, for these jobs."""
         data, options = self.data, self.options
-        env = make_environment(options)
         common = {
             "data": data,
             "today": data.today,
@@ -461,10 +477,8 @@ class PageRenderer:
             "plan_page": v2.plan_page,
         }
         pages: dict[str, str] = {}
-        templates = {}
         for number, (path, name, extra) in enumerate(jobs, 1):
-            template = templates.get(name) or templates.setdefault(name, env.get_template(name))
-            pages[path] = with_title(template.render(common, here=path, **extra))
+            pages[path] = with_title(self._template(name).render(common, here=path, **extra))
             if progress is not None:
                 progress(number, len(jobs))
         return pages

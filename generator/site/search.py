@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.pipeline import CheckResult
+if TYPE_CHECKING:  # the second mkdocs process imports this module for FILE alone
+    from generator.pipeline import CheckResult
 
 FILE = "jieba_user.txt"  # in the build folder, beside its mkdocs.yml; not published
 # What Material segments: runs of Han characters (anything else is split by its separator)

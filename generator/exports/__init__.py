@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.exports.circulars import Circulars, lower_priority
 from generator.exports.common import (
@@ -41,10 +41,25 @@ from generator.exports.common import (
     unit_semester_docx_path,
 )
 from generator.exports.docx import merged_docx, session_docx
-from generator.exports.ics import Calendars, calendar_ics, feeds
-from generator.exports.xlsx import Ledger, semester_xlsx
 from generator.pipeline import CheckResult
 from generator.sitedir import check_export_dir
+
+if TYPE_CHECKING:
+    from generator.exports.ics import calendar_ics
+    from generator.exports.xlsx import Ledger, semester_xlsx
+
+# The Excel and calendar writers are imported when first needed: the chart worker
+# imports this package for the 通报 alone (their libraries cost it about half a second).
+_LAZY = {"calendar_ics": "generator.exports.ics", "semester_xlsx": "generator.exports.xlsx"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "EXPORTS",
@@ -91,6 +106,8 @@ def iter_exports(
 ) -> Iterator[tuple[str, bytes]]:
     """Every export as (path relative to the output folder, bytes), one at a time.
     `circulars`: the build's (it draws the 通报 while the rest is written); else made here."""
+    from generator.exports.xlsx import Ledger
+
     org = result.records.org
     ledger = Ledger.of(result)
     with ExitStack() as stack:
@@ -121,6 +138,9 @@ def export_jobs(
     """Every export but the 通报 as (path, how to make its bytes): the paths are cheap,
     the bytes are not, so a build can lay out the paths first and make the bytes
     in a second process (`BackgroundExports`)."""
+    from generator.exports.ics import Calendars, feeds
+    from generator.exports.xlsx import semester_xlsx
+
     org = result.records.org
     for session in result.records.sessions:
         yield session_docx_path(session), partial(session_docx, session, org, privacy)
@@ -159,6 +179,8 @@ class BackgroundExports:
                  privacy: Privacy, first: Callable[[], None] | None = None) -> None:  # fmt: skip
         """`first`: other work of the build's that the worker does before the exports
         (a share of the pages); `wait_first` waits for it."""
+        from generator.exports.xlsx import Ledger
+
         check_export_dir(out_dir)
         self.out_dir = out_dir
         # the largest first (the 台账 of everything takes a fifth of the exports' time), so

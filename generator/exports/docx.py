@@ -27,7 +27,9 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from docx import Document as new_document
@@ -115,6 +117,9 @@ class _Skeleton:
     footer: tuple[bytes, bytes]  # word/footer1.xml before and after its one paragraph
     core: tuple[bytes, ...]  # docProps/core.xml around the title and the creator
     static: bytes  # a zip of every other part, compressed once
+    entries: bytes  # its entries (local headers and compressed data), which start a file
+    directory: bytes  # its central directory records, which start a file's directory
+    count: int  # how many parts it holds
 
 
 def _fonts(element: object, east_asian: str, size: float) -> None:
@@ -179,7 +184,19 @@ def _skeleton() -> _Skeleton:
     head, tail = _holes(document_root, document_root.find(qn("w:body")))
     footer_head, footer_tail = _holes(footer_root, footer_root)
     core = _holes(core_root, core_root.find(f"{dc}title"), core_root.find(f"{dc}creator"))
-    return _Skeleton((head, tail), (footer_head, footer_tail), core, static.getvalue())
+    static_zip = static.getvalue()
+    _, _, _, count, _, size, offset, comment = _END.unpack(static_zip[-_END.size :])
+    if offset + size + _END.size != len(static_zip) or comment:
+        raise RuntimeError("the template's zip is not laid out as zipfile writes it")
+    return _Skeleton(
+        (head, tail),
+        (footer_head, footer_tail),
+        core,
+        static_zip,
+        static_zip[:offset],
+        static_zip[offset : offset + size],
+        count,
+    )
 
 
 def _holes(root: etree._Element, *places: etree._Element) -> tuple[bytes, ...]:
@@ -475,18 +492,59 @@ def _core(skeleton: _Skeleton, title: str, org: Org | None, privacy: Privacy) ->
     )
 
 
+# The zip records (PKWARE's APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16) with the fields Python's
+# zipfile writes for `writestr(ZipInfo(name, ZIP_DATE), data, ZIP_DEFLATED)` to a file
+# it can seek in: written here, the three parts cost their compression and no more
+# (opening the template's zip in append mode and rewriting its directory cost as much).
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
+_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
+_VERSION = 20  # 2.0: deflate
+_SYSTEM = zipfile.ZipInfo().create_system  # 3 (Unix), 0 on Windows, as zipfile has it
+_PERMISSIONS = 0o600 << 16  # zipfile's for an entry without attributes
+_ZIP64_LIMIT = (1 << 31) - 1  # zipfile switches to ZIP64 records past this size
+
+
+def _zip(skeleton: _Skeleton, parts: list[tuple[str, bytes]]) -> bytes:
+    """The template's parts then `parts`, deflated, as a zip."""
+    entries = [skeleton.entries]
+    directory = [skeleton.directory]
+    offset = len(skeleton.entries)
+    for name, data in parts:
+        if len(data) * 1.05 > _ZIP64_LIMIT:
+            raise ValueError(f"{name}: too large for a Word file")
+        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        packed = deflate.compress(data) + deflate.flush()
+        crc = zlib.crc32(data)
+        filename = name.encode("ascii")
+        # flags, method, time, date, CRC-32, compressed and full size; then the name's length
+        fields = (0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(packed), len(data))
+        fields += (len(filename),)
+        local = _LOCAL.pack(b"PK\3\4", _VERSION, 0, *fields, 0)
+        entries += (local, filename, packed)
+        # versions made by and needed; no extra field, comment, disk, internal attributes
+        made = (_VERSION, _SYSTEM, _VERSION, 0)
+        central = _CENTRAL.pack(b"PK\1\2", *made, *fields, 0, 0, 0, 0, _PERMISSIONS, offset)
+        directory += (central, filename)
+        offset += len(local) + len(filename) + len(packed)
+    count = skeleton.count + len(parts)
+    end = _END.pack(b"PK\5\6", 0, 0, count, count, sum(map(len, directory)), offset, 0)
+    return b"".join((*entries, *directory, end))
+
+
 def _package(body: bytes, title: str, org: Org | None, privacy: Privacy) -> bytes:
     skeleton = _skeleton()
     head, tail = skeleton.document
-    buffer = io.BytesIO(skeleton.static)
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
-        for name, data in (
+    return _zip(
+        skeleton,
+        [
             (DOCUMENT_PART, head + body + tail),
             (FOOTER_PART, _footer(skeleton, org, privacy)),
             (CORE_PART, _core(skeleton, title, org, privacy)),
-        ):
-            package.writestr(zipfile.ZipInfo(name, ZIP_DATE), data, zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+        ],
+    )
 
 
 def session_docx(session: Session, org: Org | None, privacy: Privacy = FULL) -> bytes:

@@ -30,6 +30,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docx import Document as new_document
@@ -227,6 +228,12 @@ def _runs_text(text: str) -> str:
     """w:t, w:tab and w:br for `text`, as python-docx's run.text makes them: a tab is
     w:tab, each \\r or \\n a w:br, the rest w:t (xml:space="preserve" if it has outer
     whitespace)."""
+    if "\t" not in text and "\r" not in text and "\n" not in text:  # most text: one w:t
+        if not text:
+            return ""
+        if len(text.strip()) < len(text):
+            return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
+        return f"<w:t>{_escape(text)}</w:t>"
     out: list[str] = []
     for piece in _SPLIT_RUN.split(text):
         if not piece:
@@ -246,12 +253,81 @@ def _fonts_xml(font: str) -> str:
     return f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}" w:hint="eastAsia"/>'
 
 
+# The markup around the text, the same for every file: made once.
+
+
+@functools.cache
+def _run_head(font: str, size: float) -> str:
+    return f'<w:r><w:rPr>{_fonts_xml(font)}<w:sz w:val="{_half_points(size)}"/></w:rPr>'
+
+
+@functools.cache
+def _row_head(height: float) -> str:
+    return f'<w:tr><w:trPr><w:trHeight w:val="{_twips(Cm(height))}" w:hRule="atLeast"/></w:trPr>'
+
+
+@functools.cache
+def _cell_head(widths: tuple[float, ...], merge: str | None) -> str:
+    width = sum(int(Cm(w).twips) for w in widths)
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+        + (f'<w:gridSpan w:val="{len(widths)}"/>' if len(widths) > 1 else "")
+        + (f'<w:vMerge w:val="{merge}"/>' if merge else "")
+        + '<w:vAlign w:val="center"/></w:tcPr>'
+    )
+
+
 _TABLE_PROPERTIES = (
     '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
     '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
     '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
     'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
 )
+
+
+def _run(privacy: Privacy, text: str, font: str, size: float, end: str = "") -> str:
+    return f"{_run_head(font, size)}{_runs_text(privacy.clean(text))}{end}</w:r>"
+
+
+def _paragraph(
+    privacy: Privacy,
+    text: str,
+    font: str,
+    size: float,
+    center: bool,
+    before: float,
+    after: float,
+    page_break: bool,
+) -> str:
+    return (
+        "<w:p><w:pPr>"
+        + ("<w:pageBreakBefore/>" if page_break else "")
+        + f'<w:spacing w:before="{_twips(Pt(before))}" w:after="{_twips(Pt(after))}"/>'
+        + ('<w:jc w:val="center"/>' if center else "")
+        + "</w:pPr>"
+        + (_run(privacy, text, font, size) if text else "")
+        + "</w:p>"
+    )
+
+
+# The form's own words, the same in every file (a few dozen, keyed by the privacy too).
+_fixed_paragraph = functools.lru_cache(maxsize=64)(_paragraph)
+
+
+@functools.lru_cache(maxsize=64)
+def _label(
+    privacy: Privacy,
+    widths: tuple[float, ...],
+    lines: tuple[str, ...] | str,
+    center: bool,
+    size: float,
+    merge: str | None,
+) -> str:
+    return _Writer(privacy).cell(widths, lines, center=center, size=size, merge=merge)
+
+
+_CENTER = '<w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
+_LEFT = '<w:p><w:pPr><w:jc w:val="left"/></w:pPr>'
 
 
 class _Writer:
@@ -264,15 +340,13 @@ class _Writer:
 
     def run(self, text: str, font: str = BODY_FONT, size: float = 12, end: str = "") -> str:
         """A run of `text` (`end`: elements after its text, inside the run)."""
-        return (
-            f'<w:r><w:rPr>{_fonts_xml(font)}<w:sz w:val="{_half_points(size)}"/></w:rPr>'
-            f"{_runs_text(self.privacy.clean(text))}{end}</w:r>"
-        )
+        return _run(self.privacy, text, font, size, end)
 
     def paragraph(
         self,
         text: str = "",
         *,
+        fixed: bool = False,
         font: str = BODY_FONT,
         size: float = 12,
         center: bool = False,
@@ -280,15 +354,10 @@ class _Writer:
         after: float = 0,
         page_break: bool = False,
     ) -> None:
-        self.parts.append(
-            "<w:p><w:pPr>"
-            + ("<w:pageBreakBefore/>" if page_break else "")
-            + f'<w:spacing w:before="{_twips(Pt(before))}" w:after="{_twips(Pt(after))}"/>'
-            + ('<w:jc w:val="center"/>' if center else "")
-            + "</w:pPr>"
-            + (self.run(text, font, size) if text else "")
-            + "</w:p>"
-        )
+        """`fixed`: the text is the form's own, no record's, so the paragraph is the same
+        in every file and written once."""
+        args = (self.privacy, text, font, size, center, before, after, page_break)
+        self.parts.append(_fixed_paragraph(*args) if fixed else _paragraph(*args))
 
     def spread(self, parts: list[str], after: float = 6) -> None:
         """One line with its two parts at the left and right margins (a right tab stop)."""
@@ -308,7 +377,7 @@ class _Writer:
             f"{first}{self.run(f'{chr(9)}填报时间：{filed}')}</w:p>"
         )
 
-    def table(self, widths: list[float], rows: list[str]) -> None:
+    def table(self, widths: tuple[float, ...], rows: list[str]) -> None:
         grid = "".join(f'<w:gridCol w:w="{_twips(Cm(width))}"/>' for width in widths)
         self.parts.append(
             f"<w:tbl>{_TABLE_PROPERTIES}<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
@@ -316,15 +385,12 @@ class _Writer:
 
     @staticmethod
     def row(height: float, *cells: str) -> str:
-        return (
-            f'<w:tr><w:trPr><w:trHeight w:val="{_twips(Cm(height))}" w:hRule="atLeast"/>'
-            f"</w:trPr>{''.join(cells)}</w:tr>"
-        )
+        return f"{_row_head(height)}{''.join(cells)}</w:tr>"
 
     def cell(
         self,
-        widths: list[float],
-        lines: list[str] | str,
+        widths: tuple[float, ...],
+        lines: Sequence[str] | str,
         *,
         center: bool = False,
         size: float = 12,
@@ -332,20 +398,28 @@ class _Writer:
     ) -> str:
         """A cell spanning the columns of `widths`, one paragraph per line; `merge`:
         "restart" for the first cell of a vertical merge."""
-        width = sum(int(Cm(w).twips) for w in widths)
-        out = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>']
-        if len(widths) > 1:
-            out.append(f'<w:gridSpan w:val="{len(widths)}"/>')
-        if merge:
-            out.append(f'<w:vMerge w:val="{merge}"/>')
-        out.append('<w:vAlign w:val="center"/></w:tcPr>')
-        jc = f'<w:p><w:pPr><w:jc w:val="{"center" if center else "left"}"/></w:pPr>'
+        out = [_cell_head(widths, merge)]
+        jc = _CENTER if center else _LEFT
         for line in [lines] if isinstance(lines, str) else lines or [""]:
             out.append(f"{jc}{self.run(line, size=size) if line else ''}</w:p>")
         out.append("</w:tc>")
         return "".join(out)
 
+    def label(
+        self,
+        widths: tuple[float, ...],
+        lines: tuple[str, ...] | str,
+        *,
+        center: bool = True,
+        size: float = 12,
+        merge: str | None = None,
+    ) -> str:
+        """A cell of the form's own words, no record's: the same in every file, so
+        written once."""
+        return _label(self.privacy, widths, lines, center, size, merge)
+
     @staticmethod
+    @functools.cache
     def merged(width: float) -> str:
         """A cell continuing the vertical merge above it: empty, as python-docx leaves it."""
         return (
@@ -358,8 +432,8 @@ class _Writer:
 
 
 def _form1(out: _Writer, session: Session, org: Org | None, new_page: bool = False) -> None:
-    out.paragraph("附件1", font=TITLE_FONT, size=14, page_break=new_page)
-    out.paragraph(FORM1_TITLE, font=TITLE_FONT, size=16, center=True, before=12)
+    out.paragraph("附件1", fixed=True, font=TITLE_FONT, size=14, page_break=new_page)
+    out.paragraph(FORM1_TITLE, fixed=True, font=TITLE_FONT, size=16, center=True, before=12)
     out.paragraph(
         f"（{session.date.year}年第{session.year_seq}次）", size=14, center=True, after=12
     )
@@ -376,19 +450,19 @@ def _form1(out: _Writer, session: Session, org: Org | None, new_page: bool = Fal
         for s in session.speakers
     ]
     speaker_rows = max(SPEAKER_ROWS, len(speakers))
-    label, text = [3.4], [12.2]
+    label, text = (3.4,), (12.2,)
 
-    def line(height: float, name: list[str] | str, value: list[str] | str) -> str:
-        return out.row(height, out.cell(label, name, center=True), out.cell(text, value))
+    def line(height: float, name: tuple[str, ...] | str, value: list[str] | str) -> str:
+        return out.row(height, out.label(label, name), out.cell(text, value))
 
     rows = [
         line(
             1.3,
-            ["中心组学习", "时间及地点"],
+            ("中心组学习", "时间及地点"),
             f"{cn_date(session.date)}（{cn_weekday(session.date)}）{session.time}  {session.location}",
         ),
-        line(1.3, ["中心组", "人  数"], f"{session.members}人"),
-        line(1.3, ["主持人及", "职  务"], f"{session.host.name}  {session.host.title}"),
+        line(1.3, ("中心组", "人  数"), f"{session.members}人"),
+        line(1.3, ("主持人及", "职  务"), f"{session.host.name}  {session.host.title}"),
         line(
             3.6,
             "学习内容",
@@ -400,20 +474,19 @@ def _form1(out: _Writer, session: Session, org: Org | None, new_page: bool = Fal
     ]
     for index in range(speaker_rows):
         if index == 0:
-            first = out.cell(
-                label, ["交流研讨", "人员、职务", "及发言提纲"], center=True, merge="restart"
-            )
+            first = out.label(label, ("交流研讨", "人员、职务", "及发言提纲"), merge="restart")
         else:
             first = out.merged(label[0])
         rows.append(
             out.row(0.9, first, out.cell(text, speakers[index] if index < len(speakers) else ""))
         )
     phone = out.privacy.phone(str(session.contact.phone))
-    rows.append(line(1.3, ["联系人及", "联系电话"], f"{session.contact.name}  {phone}"))
+    rows.append(line(1.3, ("联系人及", "联系电话"), f"{session.contact.name}  {phone}"))
     out.table(label + text, rows)
     days = org.deadlines[FILING_KINDS[Kind.POST_COPY].deadline].days if org else 2
     out.paragraph(
         f"注：此表一式两份，一份于会前报联络员、一份于会后{days}天内报党委宣传部。",
+        fixed=True,
         size=10.5,
         before=6,
     )
@@ -422,17 +495,19 @@ def _form1(out: _Writer, session: Session, org: Org | None, new_page: bool = Fal
 def _form2(out: _Writer, session: Session, audit: Audit, org: Org | None) -> None:
     group = org.groups.get(audit.group) if org else None
     rate = f"{round((org.attendance_threshold if org else 0.9) * 100)}%"
-    out.paragraph("附件2", font=TITLE_FONT, size=14, page_break=True)
-    out.paragraph(FORM2_TITLE, font=TITLE_FONT, size=16, center=True, before=12, after=18)
+    out.paragraph("附件2", fixed=True, font=TITLE_FONT, size=14, page_break=True)
+    out.paragraph(
+        FORM2_TITLE, fixed=True, font=TITLE_FONT, size=16, center=True, before=12, after=18
+    )
     out.spread(
         [f"列席旁听单位：{unit_name(org, session.unit)}", f"旁听时间：{cn_date(session.date)}"]
     )
-    widths = [2.6, 5.6, 7.4]
+    widths = (2.6, 5.6, 7.4)
     rows = [
         out.row(
             1.0,
-            out.cell(widths[:2], "旁听重点", center=True),
-            out.cell(widths[2:], "主要情况", center=True),
+            out.label(widths[:2], "旁听重点"),
+            out.label(widths[2:], "主要情况"),
         )
     ]
     findings = audit.findings
@@ -441,20 +516,20 @@ def _form2(out: _Writer, session: Session, audit: Audit, org: Org | None) -> Non
         rows.append(
             out.row(
                 3.2,
-                out.cell(widths[:1], title, center=True),
-                out.cell(widths[1:2], hint.format(rate=rate), size=10.5),
+                out.label(widths[:1], title),
+                out.label(widths[1:2], hint.format(rate=rate), center=False, size=10.5),
                 out.cell(widths[2:], value or ""),
             )
         )
     rows.append(
         out.row(
             4.0,
-            out.cell(widths[:1], "问题和建议", center=True),
+            out.label(widths[:1], "问题和建议"),
             out.cell(widths[1:], audit.problems or ""),
         )
     )
     out.table(widths, rows)
-    out.paragraph(after=6)
+    out.paragraph(fixed=True, after=6)
     out.signatures(
         group.leader.name if group else "",
         group.liaison.name if group else "",

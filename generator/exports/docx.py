@@ -547,16 +547,17 @@ def _forms(session: Session, org: Org | None, privacy: Privacy, new_page: bool) 
     return "".join(out.parts)
 
 
-def _footer(skeleton: _Skeleton, org: Org | None, privacy: Privacy) -> bytes:
-    """The institution, small and grey: no record path on a form that is filed on paper."""
-    head, tail = skeleton.footer
-    text = _runs_text(privacy.clean(org.institution if org else ""))
+@functools.lru_cache(maxsize=8)
+def _footer(institution: str) -> _Deflated:
+    """The institution (cleaned and masked), small and grey: no record path on a form
+    that is filed on paper. The same part in every file of an institution: deflated once."""
+    head, tail = _skeleton().footer
     paragraph = (
         '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="right"/></w:pPr>'
         f'<w:r><w:rPr>{_fonts_xml(BODY_FONT)}<w:color w:val="{FOOTER_COLOR}"/><w:sz w:val="16"/>'
-        f"</w:rPr>{text}</w:r></w:p>"
+        f"</w:rPr>{_runs_text(institution)}</w:r></w:p>"
     )
-    return head + paragraph.encode() + tail
+    return _deflate(head + paragraph.encode() + tail)
 
 
 def _core(skeleton: _Skeleton, title: str, org: Org | None, privacy: Privacy) -> bytes:
@@ -582,20 +583,27 @@ _PERMISSIONS = 0o600 << 16  # zipfile's for an entry without attributes
 _ZIP64_LIMIT = (1 << 31) - 1  # zipfile switches to ZIP64 records past this size
 
 
-def _zip(skeleton: _Skeleton, parts: list[tuple[str, bytes]]) -> bytes:
-    """The template's parts then `parts`, deflated, as a zip."""
+# A part as it goes into the zip: its size, CRC-32 and deflated bytes.
+_Deflated = tuple[int, int, bytes]
+
+
+def _deflate(data: bytes) -> _Deflated:
+    """As zipfile deflates (its default level)."""
+    if len(data) * 1.05 > _ZIP64_LIMIT:
+        raise ValueError("too large for a Word file")
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return len(data), zlib.crc32(data), deflate.compress(data) + deflate.flush()
+
+
+def _zip(skeleton: _Skeleton, parts: list[tuple[str, _Deflated]]) -> bytes:
+    """The template's parts then `parts` as a zip."""
     entries = [skeleton.entries]
     directory = [skeleton.directory]
     offset = len(skeleton.entries)
-    for name, data in parts:
-        if len(data) * 1.05 > _ZIP64_LIMIT:
-            raise ValueError(f"{name}: too large for a Word file")
-        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        packed = deflate.compress(data) + deflate.flush()
-        crc = zlib.crc32(data)
+    for name, (size, crc, packed) in parts:
         filename = name.encode("ascii")
         # flags, method, time, date, CRC-32, compressed and full size; then the name's length
-        fields = (0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(packed), len(data))
+        fields = (0, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(packed), size)
         fields += (len(filename),)
         local = _LOCAL.pack(b"PK\3\4", _VERSION, 0, *fields, 0)
         entries += (local, filename, packed)
@@ -615,9 +623,9 @@ def _package(body: bytes, title: str, org: Org | None, privacy: Privacy) -> byte
     return _zip(
         skeleton,
         [
-            (DOCUMENT_PART, head + body + tail),
-            (FOOTER_PART, _footer(skeleton, org, privacy)),
-            (CORE_PART, _core(skeleton, title, org, privacy)),
+            (DOCUMENT_PART, _deflate(head + body + tail)),
+            (FOOTER_PART, _footer(privacy.clean(org.institution if org else ""))),
+            (CORE_PART, _deflate(_core(skeleton, title, org, privacy))),
         ],
     )
 

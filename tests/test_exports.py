@@ -23,6 +23,7 @@ from generator.exports import (
     calendar_ics,
     docx,
     masked,
+    merged_docx,
     semester_xlsx,
     session_docx,
     write_exports,
@@ -417,6 +418,23 @@ def test_docx_and_xlsx_are_the_same_bytes_for_the_same_records(result: CheckResu
             assert {i.date_time for i in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     book = load_workbook(io.BytesIO(xlsx))
     assert book.properties.created == book.properties.modified == dt.datetime(2026, 11, 29)
+
+
+def test_docx_kept_parts_change_no_byte(result: CheckResult) -> None:
+    """docx.py keeps the forms' own words and the footer between files: a unit's file
+    made with them kept (after every session's file, both privacies) is the same
+    bytes as one made with nothing kept."""
+    org = result.records.org
+    sessions = [s for s in result.records.sessions if s.unit == "mkszy"]
+    for s in result.records.sessions:
+        for privacy in (FULL, masked()):
+            session_docx(s, org, privacy)
+    warm = [merged_docx(sessions, org, "t", privacy) for privacy in (FULL, masked())]
+    for kept in (docx._label, docx._fixed_paragraph, docx._footer):
+        assert kept.cache_info().currsize > 0
+        kept.cache_clear()
+    cold = [merged_docx(sessions, org, "t", privacy) for privacy in (masked(), FULL)]
+    assert warm == cold[::-1]
 
 
 def test_docx_text_is_escaped_as_lxml_escapes_it() -> None:

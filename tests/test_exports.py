@@ -14,19 +14,23 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from icalendar import Calendar
+from lxml import etree
 from openpyxl import load_workbook
 
 from generator.cli import main
 from generator.exports import (
     FULL,
     calendar_ics,
+    docx,
     masked,
+    merged_docx,
     semester_xlsx,
     session_docx,
     write_exports,
 )
 from generator.exports.common import (
     calendar_path,
+    clean,
     semester_xlsx_path,
     session_docx_path,
     unit_semester_docx_path,
@@ -414,6 +418,48 @@ def test_docx_and_xlsx_are_the_same_bytes_for_the_same_records(result: CheckResu
             assert {i.date_time for i in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     book = load_workbook(io.BytesIO(xlsx))
     assert book.properties.created == book.properties.modified == dt.datetime(2026, 11, 29)
+
+
+def test_docx_kept_parts_change_no_byte(result: CheckResult) -> None:
+    """docx.py keeps the forms' own words and the footer between files: a unit's file
+    made with them kept (after every session's file, both privacies) is the same
+    bytes as one made with nothing kept."""
+    org = result.records.org
+    sessions = [s for s in result.records.sessions if s.unit == "mkszy"]
+    for s in result.records.sessions:
+        for privacy in (FULL, masked()):
+            session_docx(s, org, privacy)
+    warm = [merged_docx(sessions, org, "t", privacy) for privacy in (FULL, masked())]
+    for kept in (docx._label, docx._fixed_paragraph, docx._footer):
+        assert kept.cache_info().currsize > 0
+        kept.cache_clear()
+    cold = [merged_docx(sessions, org, "t", privacy) for privacy in (masked(), FULL)]
+    assert warm == cold[::-1]
+
+
+def test_docx_text_is_escaped_as_lxml_escapes_it() -> None:
+    """The forms' XML is written as text (docx.py): every character a record may hold
+    (after common.clean) comes out as python-docx's lxml would write it."""
+    every = clean("".join(map(chr, range(0x110000))))
+    element = etree.Element("t")
+    element.text = every
+    assert etree.tostring(element, encoding="UTF-8") == f"<t>{docx._escape(every)}</t>".encode()
+
+
+def test_docx_zip_is_the_zip_zipfile_writes() -> None:
+    """docx._zip writes the records zipfile writes when the three parts are appended to
+    the template's zip."""
+    skeleton = docx._skeleton()
+    parts = [
+        ("word/document.xml", "<w:t>学习</w:t>".encode() * 4000),
+        ("word/footer1.xml", "兰州工商学院".encode()),
+        ("docProps/core.xml", b""),
+    ]
+    buffer = io.BytesIO(skeleton.static)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts:
+            package.writestr(zipfile.ZipInfo(name, docx.ZIP_DATE), data, zipfile.ZIP_DEFLATED)
+    assert docx._zip(skeleton, [(n, docx._deflate(d)) for n, d in parts]) == buffer.getvalue()
 
 
 def test_the_calendars_of_a_build_share_their_events(result: CheckResult) -> None:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from generator import privacy
 from generator.cli import main
-from generator.exports import masked, session_docx
+from generator.exports import FULL, masked, merged_docx, session_docx
 from generator.pipeline import check
 from generator.privacy import DIGITISH, find_mobiles, mask_mobiles, mask_phone, normalise
 
@@ -379,3 +379,33 @@ def test_office_copies_keep_numbers_in_full(leaky_site) -> None:
     session = next(s for s in result.records.sessions if s.path.endswith("dwa/2026-09-16.yaml"))
     text = zipfile.ZipFile(__import__("io").BytesIO(session_docx(session, result.records.org)))
     assert "+86 (139) 8765-4321" in text.read("word/document.xml").decode()
+
+
+def _leaks(files: list[bytes]) -> set[str]:
+    """The numbers the parts of these Word files that hold record text show in full,
+    read every way (the other parts are python-docx's template)."""
+    patterns = {number: re.compile(_SEP.join(number)) for number in NUMBERS}
+    found: set[str] = set()
+    for data in files:
+        with zipfile.ZipFile(__import__("io").BytesIO(data)) as package:
+            for part in ("word/document.xml", "word/footer1.xml", "docProps/core.xml"):
+                for text in readings(package.read(part), part):
+                    found |= {n for n, pattern in patterns.items() if pattern.search(text)}
+    return found
+
+
+def test_word_files_made_in_full_first_leak_nothing_into_masked_ones(tmp_path: Path) -> None:
+    """docx.py writes the forms' own words once and keeps them, keyed by the privacy: the
+    office copies (`export`) made first in the same process must not reach the site's."""
+    records = leaky_records(tmp_path)
+    result = check(records, dt.date.fromisoformat(AS_OF))
+    org, sessions = result.records.org, result.records.sessions
+    title = f"{TEXT} 中心组学习表格"
+    office = [session_docx(s, org, FULL) for s in sessions]
+    office.append(merged_docx(sessions, org, title, FULL))
+    assert _leaks(office) == set(NUMBERS)  # not vacuous: every spelling reached the forms
+    site = [session_docx(s, org, masked()) for s in sessions]
+    site.append(merged_docx(sessions, org, title, masked()))
+    assert _leaks(site) == set()
+    # and the other way round: the masked forms kept do not reach an office copy
+    assert session_docx(sessions[0], org, FULL) == office[0]

@@ -32,6 +32,7 @@ from generator.exports.common import (
     unit_semester_docx_path,
 )
 from generator.exports.ics import Calendars, feeds, uid
+from generator.exports.xlsx import Ledger
 from generator.pipeline import CheckResult, check
 from generator.rules import Status
 
@@ -350,6 +351,18 @@ def test_xlsx_cells_look_the_same_to_a_reader(result: CheckResult) -> None:
     assert plan["计划报送状态"].fill.fgColor.rgb.endswith("C6EFCE")  # a plan filed on time
     assert plan["状态"].value == "已学习" and plan["状态"].fill.fgColor.rgb.endswith("C6EFCE")
     assert plan["计划应报日期"].number_format == "yyyy-mm-dd" and plan["年度"].value == 2026
+
+
+def test_xlsx_of_one_ledger_mask_only_the_masked_copies(result: CheckResult) -> None:
+    """A Ledger keeps the cells' text for all the workbooks of a build, apart by privacy:
+    the site's copy masks the number, the office copy written after it does not."""
+    ledger = Ledger.of(result)
+    numbers = []
+    for privacy in (masked(), FULL, masked()):
+        book = load_workbook(io.BytesIO(semester_xlsx(result, "2026-2027-1", privacy, ledger)))
+        row = row_of(book["学习记录"], "记录文件", "records/sessions/kjxy/2026-10-12.yaml")
+        numbers.append(row["联系电话"].value)
+    assert numbers == ["0931-856****", "0931-8562101", "0931-856****"]
 
 
 def test_xlsx_text_is_never_a_formula_and_control_characters_are_replaced(tmp_path: Path) -> None:

@@ -92,26 +92,25 @@ RECORD_FILE = Column("记录文件", 36)
 STATUS_AND_FILE = (Column("状态", 10), RECORD_FILE)
 
 
-# Record text as it reads in cells, by column kind and text: masking and cleaning are
-# most of our own time, and unit names, paths and status words repeat on every sheet
-# (and all.xlsx repeats every semester's workbook)
-Texts = dict[tuple[str, str], str]
+TEXT_KINDS = ("text", "phone")
+# Record text as cells show it, by column kind, then text as written: masking and
+# cleaning were most of our own time, and unit names, paths and status words repeat on
+# every sheet (all.xlsx repeats every semester's workbook)
+Texts = dict[str, dict[str, str]]
 
 
-def _value(value: Any, kind: str, privacy: Privacy, texts: Texts) -> Any:
-    """The cell's value; text masked and made safe once per `texts`."""
-    if value is None or value == "":
-        return None
+def _cell_text(text: str, kind: str, privacy: Privacy) -> str:
+    """Record text as its cell shows it: masked (a phone column as a phone number), then
+    made safe for XML."""
+    return privacy.clean(privacy.phone(text) if kind == "phone" else text)
+
+
+def _value(value: Any, kind: str) -> Any:
+    """The value of a cell of a kind other than text."""
     if kind == "time" and isinstance(value, str):
         hours, minutes = value.split(":")
         return dt.time(int(hours), int(minutes))
-    if kind in ("date", "int", "percent", "percent1", "time"):
-        return value
-    key = (kind, str(value))  # what masking and cleaning read
-    text = texts.get(key)
-    if text is None:
-        text = texts[key] = privacy.clean(privacy.phone(key[1]) if kind == "phone" else key[1])
-    return text
+    return value
 
 
 class _Book:
@@ -121,7 +120,7 @@ class _Book:
 
     def __init__(self, buffer: io.BytesIO, texts: dict[Privacy, Texts]) -> None:
         # in_memory: no temporary files, zip entries dated 1980-01-01. Text only ever goes
-        # through write_string; should write() be used, no string may become a formula,
+        # through _write_string; were write() used, no string may become a formula,
         # number or link either
         self.workbook = Workbook(
             buffer,
@@ -149,6 +148,11 @@ class _Book:
         return self._formats[key]
 
 
+# Cells are written with XlsxWriter's undecorated writers (_write_string …, which its own
+# write() calls): the public ones first try to read the row as A1 notation, a third of
+# the time a cell takes. requirements.txt pins the version the tests read back.
+
+
 def _sheet(
     book: _Book,
     title: str,
@@ -166,9 +170,10 @@ def _sheet(
         sheet.write_string(0, index, column.title, book.header)
         sheet.set_column_pixels(index, index, round(column.width * DIGIT_PIXELS))
     status_column = next(i for i, c in enumerate(columns) if c.title == "状态") if statuses else -1
-    texts = book.texts(privacy)
     kinds = [column.kind for column in columns]
     plain = [book.format(kind, None) for kind in kinds]  # a cell's format when not coloured
+    texts = book.texts(privacy)
+    cell_texts = [texts.setdefault(kind, {}) if kind in TEXT_KINDS else None for kind in kinds]
     for row_number, row in enumerate(rows, 1):
         coloured: dict[int, Status] = {}
         if statuses and (status := statuses[row_number - 1]) is not None:
@@ -176,14 +181,19 @@ def _sheet(
         if fills:
             coloured.update(fills[row_number - 1])
         for index, (kind, raw) in enumerate(zip(kinds, row, strict=True)):
-            value = _value(raw, kind, privacy, texts)
             status = coloured.get(index) if coloured else None
-            if value is None:
+            if raw is None or raw == "":
                 if status is not None:  # an empty cell still shows its colour
-                    sheet.write_blank(row_number, index, None, book.format(None, status))
+                    sheet._write_blank(row_number, index, None, book.format(None, status))
                 continue
             cell_format = plain[index] if status is None else book.format(kind, status)
-            _put(sheet, row_number, index, value, cell_format)
+            if (cache := cell_texts[index]) is not None:  # text: a text cell whatever it says
+                text = str(raw)
+                if (cell := cache.get(text)) is None:
+                    cell = cache[text] = _cell_text(text, kind, privacy)
+                sheet._write_string(row_number, index, cell, cell_format)
+            else:
+                _put(sheet, row_number, index, _value(raw, kind), cell_format)
     sheet.freeze_panes(1, frozen_columns)
     if rows:
         sheet.autofilter(0, 0, len(rows), len(columns) - 1)
@@ -193,13 +203,13 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, cell_format: Forma
     """A cell by its value's type: a str is always text, never a formula, whatever it
     starts with; dates and times are Excel dates (their format comes with the column)."""
     if isinstance(value, str):
-        sheet.write_string(row, column, value, cell_format)
+        sheet._write_string(row, column, value, cell_format)
     elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value, cell_format)
+        sheet._write_boolean(row, column, value, cell_format)
     elif isinstance(value, int | float):
-        sheet.write_number(row, column, value, cell_format)
+        sheet._write_number(row, column, value, cell_format)
     elif isinstance(value, dt.date | dt.time):
-        sheet.write_datetime(row, column, value, cell_format)
+        sheet._write_datetime(row, column, value, cell_format)
     else:
         raise TypeError(f"no Excel cell for {type(value).__name__}: {value!r}")
 

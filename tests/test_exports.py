@@ -36,6 +36,7 @@ from generator.exports.common import (
     unit_semester_docx_path,
 )
 from generator.exports.ics import Calendars, feeds, uid
+from generator.exports.xlsx import Ledger
 from generator.pipeline import CheckResult, check
 from generator.rules import Status
 
@@ -307,6 +308,65 @@ def test_xlsx_compliance_matrix_of_all_semesters_has_a_column_per_month_of_the_y
         r for r in rows if r["单位编号"] == "hqzs" and r["学期"] == "2026—2027学年第一学期"
     )
     assert autumn["5月学习"] is None and autumn["9月学习"] is not None
+
+
+def test_xlsx_cells_look_the_same_to_a_reader(result: CheckResult) -> None:
+    """What Excel shows, read back: header look, column widths, the filter, each kind's
+    format and alignment, status colours in every sheet that has them, empty cells
+    left plain, and the document's title."""
+    book = load_workbook(io.BytesIO(semester_xlsx(result, "2026-2027-1")))
+    assert book.properties.title == "兰州工商学院 中心组学习台账 2026—2027学年第一学期"
+    assert book.properties.creator == "兰州工商学院"
+    sheet = book["学习记录"]
+    for cell in sheet[1]:
+        assert cell.font.b and cell.fill.fill_type == "solid"
+        assert cell.fill.fgColor.rgb.endswith("DDE5F0")
+        assert (cell.alignment.horizontal, cell.alignment.vertical) == ("center", "center")
+        assert cell.alignment.wrap_text and cell.data_type == "s"
+    widths = {d.min: d.width for d in sheet.column_dimensions.values() if d.customWidth}
+    assert (widths[1], widths[2], widths[3]) == (9, 20, 12)  # 单位编号, 党组织名称, 学习日期
+    assert sheet.auto_filter.ref == f"A1:U{sheet.max_row}"
+    row = row_of(sheet, "记录文件", "records/sessions/kjxy/2026-10-12.yaml")
+    assert row["时间"].is_date and row["时间"].number_format == "hh:mm"
+    members = row["中心组人数"]
+    assert type(members.value) is int and members.data_type == "n"
+    assert members.number_format == "General" and not members.alignment.wrap_text
+    for text in (row["地点"], row["学习内容"], row["联系电话"], row["记录文件"]):
+        assert text.data_type == "s" and text.number_format == "General"
+        assert text.alignment.wrap_text and text.alignment.vertical == "top"
+        assert not text.font.b and text.fill.fill_type is None
+    empty = row_of(sheet, "记录文件", "records/sessions/hqzs/2026-12-11.yaml")["实到人数"]
+    assert empty.value is None and empty.number_format == "General"  # planned: no count yet
+    assert not empty.alignment.wrap_text and empty.fill.fill_type is None
+    filings = book["报送情况"]
+    colours = {c.value: c.fill.fgColor.rgb[-6:] for c in filings["H"][1:] if c.fill.fill_type}
+    assert colours["按时"] == "C6EFCE" and colours["逾期未报"] == "FFC7CE"
+    assert colours["未到期"] == "EDEDED"
+    matrix = book["督查统计"]
+    assert matrix.auto_filter.ref == f"A1:V{matrix.max_row}"
+    kjxy = row_of(matrix, "单位编号", "kjxy")
+    assert kjxy["参加率"].number_format == "0.0%" and kjxy["参加率"].data_type == "n"
+    assert kjxy["2026年9月学习"].fill.fgColor.rgb.endswith("C6EFCE")
+    assert kjxy["2026年12月学习"].value == "进行中"
+    assert kjxy["2026年12月学习"].fill.fgColor.rgb.endswith("EDEDED")
+    assert kjxy["2027年1月学习"].value == "免" and kjxy["2027年1月学习"].fill.fill_type is None
+    assert kjxy["学习次数"].fill.fill_type is None and kjxy["党组织名称"].alignment.wrap_text
+    plan = row_of(book["学习计划"], "记录文件", "records/plans/kjxy/2026.yaml")
+    assert plan["计划报送状态"].fill.fgColor.rgb.endswith("C6EFCE")  # a plan filed on time
+    assert plan["状态"].value == "已学习" and plan["状态"].fill.fgColor.rgb.endswith("C6EFCE")
+    assert plan["计划应报日期"].number_format == "yyyy-mm-dd" and plan["年度"].value == 2026
+
+
+def test_xlsx_of_one_ledger_mask_only_the_masked_copies(result: CheckResult) -> None:
+    """A Ledger keeps the cells' text for all the workbooks of a build, apart by privacy:
+    the site's copy masks the number, the office copy written after it does not."""
+    ledger = Ledger.of(result)
+    numbers = []
+    for privacy in (masked(), FULL, masked()):
+        book = load_workbook(io.BytesIO(semester_xlsx(result, "2026-2027-1", privacy, ledger)))
+        row = row_of(book["学习记录"], "记录文件", "records/sessions/kjxy/2026-10-12.yaml")
+        numbers.append(row["联系电话"].value)
+    assert numbers == ["0931-856****", "0931-8562101", "0931-856****"]
 
 
 def test_xlsx_text_is_never_a_formula_and_control_characters_are_replaced(tmp_path: Path) -> None:

@@ -165,8 +165,8 @@ def export_jobs(
 
 class BackgroundExports:
     """The site build's exports, written by a forked second process while this one
-    renders pages and runs mkdocs (the exports do not depend on mkdocs, and openpyxl
-    and python-docx are a fifth of a long build). The worker may first do other work
+    renders pages and runs mkdocs (the exports do not depend on mkdocs, and the Word
+    and Excel files are a good part of a long build). The worker may first do other work
     of the build's (`first`: the site renders half its pages there). Every path is
     laid out first as an empty file, so mkdocs finds what the pages link to; `finish`
     waits for the worker and copies the real files into the built site. The worker

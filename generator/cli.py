@@ -339,9 +339,12 @@ def _site_progress() -> Callable[[str, int, int], None]:
 
 def _run_build(args: argparse.Namespace) -> int:
     from generator.site import RecordErrors, SiteError, build_site
+    from generator.site.mkdocs_build import early_part
 
-    result = check(args.records, args.as_of, _progress_printer())
+    # a large site's second mkdocs process loads mkdocs while the records are checked
+    mkdocs_part = early_part(args.records)
     try:
+        result = check(args.records, args.as_of, _progress_printer())
         built = build_site(
             result,
             args.site_dir,
@@ -350,6 +353,7 @@ def _run_build(args: argparse.Namespace) -> int:
             progress=_site_progress(),
             now=dt.datetime.now(dt.UTC),
             site_url=args.site_url,
+            mkdocs_part=mkdocs_part,
         )
     except RecordErrors as err:
         sys.stderr.write(f"{err}\n")
@@ -362,6 +366,9 @@ def _run_build(args: argparse.Namespace) -> int:
         for line in err.lines:
             sys.stderr.write(f"  {line}\n")
         return 1
+    finally:  # when the build did not get as far as mkdocs
+        if mkdocs_part is not None:
+            mkdocs_part.close()
     warnings = sum(1 for f in result.findings if f.severity is Severity.WARNING)
     seconds = sum(built.timings.values())
     sys.stderr.write(

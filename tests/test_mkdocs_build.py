@@ -150,3 +150,39 @@ def test_a_configuration_mkdocs_refuses_is_reported_not_raised_raw(build_folder,
     finally:
         config.write_text(original, encoding="utf-8")
     assert "use_directory_urls" in str(raised.value) + "".join(raised.value.lines)
+
+
+def test_a_second_process_started_early_builds_the_same_site(build_folder, tmp_path):
+    """The build starts the second process before the pages exist (it loads mkdocs and
+    jieba meanwhile) and hands it its folders later: the same bytes as one process."""
+    part = mkdocs_build.PartProcess()
+    run_mkdocs(build_folder, tmp_path / "early", split=True, part=part)
+    assert not part._process.is_alive()
+    run_mkdocs(build_folder, tmp_path / "one", split=False)
+    early, one = _files(tmp_path / "early"), _files(tmp_path / "one")
+    assert sorted(early) == sorted(one)
+    assert [name for name in one if one[name] != early[name]] == []
+
+
+def test_an_early_second_process_is_let_go_or_stopped(build_folder, tmp_path, monkeypatch):
+    records = tmp_path / "records"
+    for number in range(3):
+        (records / "sessions" / "u1").mkdir(parents=True, exist_ok=True)
+        (records / "sessions" / "u1" / f"2026-0{number + 1}-10.yaml").write_text("x: 1\n")
+    monkeypatch.setattr(mkdocs_build, "EARLY_FROM_SESSIONS", 4)
+    assert mkdocs_build.early_part(records) is None  # a small college: none
+    assert mkdocs_build.early_part(tmp_path / "missing") is None
+    monkeypatch.setattr(mkdocs_build, "EARLY_FROM_SESSIONS", 3)
+    waiting = mkdocs_build.early_part(records)
+    assert waiting is not None and waiting._process.is_alive()
+    waiting.close()  # not needed (one process, or the build failed first): it leaves
+    assert waiting._process.exitcode == 0
+    # told to build, then this process fails first: it is stopped, not waited for
+    building = mkdocs_build.PartProcess()
+    building.build(build_folder, tmp_path / "part", mkdocs_build._only(["sessions"]))
+    building.close()
+    assert not building._process.is_alive()
+    building.close()  # twice is harmless (the build and the command both close it)
+    # and a site is still built with one given to a small site (it is let go)
+    run_mkdocs(build_folder, tmp_path / "site", split=False, part=mkdocs_build.PartProcess())
+    assert (tmp_path / "site" / "index.html").is_file()

@@ -18,6 +18,7 @@ plugin in mkdocs.yml means one process.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
@@ -53,6 +54,9 @@ PAGE_SECONDS = 0.015
 KB_SECONDS = 0.001
 START_SECONDS = 2.0
 SPLIT_FROM_SECONDS = 10.0
+# About as many sessions (pages and kB) as make that much work: from here the build
+# starts the second process at its beginning (`PartProcess`)
+EARLY_FROM_SESSIONS = 300
 # plugins whose output is merged below; any other plugin: one process
 MERGEABLE_PLUGINS = {"search", "material/search"}
 SEARCH_INDEX = "search/search_index.json"
@@ -80,42 +84,88 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(build_dir: Path, site_dir: Path, *, split: bool | None = None) -> None:
+def run_mkdocs(
+    build_dir: Path, site_dir: Path, *, split: bool | None = None, part: PartProcess | None = None
+) -> None:
     """mkdocs build --strict of the build folder into site_dir. `split`: None decides by
-    the amount of work, True/False forces two processes or one (tests)."""
+    the amount of work, True/False forces two processes or one (tests). `part`: the
+    second process, started earlier (see `PartProcess`); it is closed here either way."""
     folders = [] if split is False else plan_split(build_dir / "docs", force=bool(split))
     config = _load(build_dir) if folders else None
     if config is None or not set(config.plugins) <= MERGEABLE_PLUGINS:
+        if part is not None:
+            part.close()
         _raise_for([build_part(build_dir, site_dir)])
         localize(site_dir)
         return
     part_dir = build_dir / PART_FOLDER
     shutil.rmtree(part_dir, ignore_errors=True)
-    # spawn, not fork: this process may run threads (a browser driver in the tests)
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(
-        target=_part_worker,
-        args=(send, build_dir, part_dir, _only(folders)),
-        name="mkdocs-part",
-    )
-    worker.start()
-    send.close()
+    part = part or PartProcess()
     try:
+        part.build(build_dir, part_dir, _only(folders))
         mine = build_part(build_dir, site_dir, "\n".join(f"/{f}/" for f in folders))
-        try:
-            theirs: PartResult = receive.recv()
-        except EOFError:  # the process died without a word (killed, out of memory)
-            theirs = PartResult(crash=f"the second mkdocs process exited ({worker.exitcode})")
-        worker.join()
-        _raise_for([mine, theirs])
+        _raise_for([mine, part.result()])
         _merge(config, part_dir, site_dir)
     finally:
-        if worker.is_alive():  # this process failed or was interrupted first
-            worker.terminate()
-            worker.join()
+        part.close()  # stops it when this process failed or was interrupted first
         shutil.rmtree(part_dir, ignore_errors=True)
     localize(site_dir)
+
+
+def early_part(records_dir: Path) -> PartProcess | None:
+    """The second mkdocs process, started now when the records are many enough for the
+    build to want it: it loads mkdocs and jieba while they are being checked. Give it to
+    `build_site`, and close it when the build does not reach mkdocs."""
+    sessions = records_dir / "sessions"
+    if not sessions.is_dir() or sessions.is_symlink():  # the check reports what is wrong
+        return None
+    for count, _ in enumerate(sessions.glob("*/*.yaml"), 1):
+        if count >= EARLY_FROM_SESSIONS:
+            return PartProcess()
+    return None
+
+
+class PartProcess:
+    """The second mkdocs process. Started before the pages exist, it imports mkdocs and
+    loads jieba's dictionary (about 2 s) while the build's process checks the records
+    (which uses one core); `build` then hands it the folders to build, `result` waits
+    for what it reports. Spawned, not forked: this process may run threads (a browser
+    driver in the tests), and spawning starts none."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_part_worker, args=(theirs,), name="mkdocs-part")
+        self._process.start()
+        theirs.close()
+        self._ordered = False
+
+    def build(self, build_dir: Path, site_dir: Path, exclude: str) -> None:
+        self._connection.send((build_dir, site_dir, exclude))
+        self._ordered = True
+
+    def result(self) -> PartResult:
+        try:
+            result: PartResult = self._connection.recv()
+        except EOFError:  # the process died without a word (killed, out of memory)
+            self._process.join()
+            result = PartResult(
+                crash=f"the second mkdocs process exited ({self._process.exitcode})"
+            )
+        self._ordered = False
+        return result
+
+    def close(self) -> None:
+        """Let it go (not needed after all), or stop it (still building: this process
+        failed first)."""
+        if self._process.is_alive():
+            if self._ordered:
+                self._process.terminate()
+            else:
+                with contextlib.suppress(OSError):  # it died meanwhile
+                    self._connection.send(None)
+        self._process.join()
+        self._connection.close()
 
 
 def plan_split(docs: Path, force: bool = False) -> list[str]:
@@ -182,13 +232,35 @@ def _raise_for(parts: list[PartResult]) -> None:
         raise SiteError(f"mkdocs 构建失败：{failures[0]}", messages)
 
 
-def _part_worker(send: Any, build_dir: Path, site_dir: Path, exclude: str) -> None:
+def _part_worker(connection: Any) -> None:
+    _warm()
     try:
-        result = build_part(build_dir, site_dir, exclude)
+        order = connection.recv()
+    except EOFError:  # the build stopped before mkdocs
+        return
+    if order is None:
+        return
+    try:
+        result = build_part(*order)
     except BaseException:  # reported, not lost in a process nobody reads
         result = PartResult(crash=traceback.format_exc())
-    send.send(result)
-    send.close()
+    connection.send(result)
+    connection.close()
+
+
+def _warm() -> None:
+    """What every mkdocs build loads first: mkdocs, Material's search and jieba's
+    dictionary (a build loads the user dictionary on top of it, as it would anyway)."""
+    import mkdocs.commands.build
+    import mkdocs.config  # noqa: F401
+
+    try:
+        import jieba
+        import material.plugins.search.plugin  # noqa: F401
+    except ImportError:  # pragma: no cover - pinned dependencies
+        return
+    jieba.setLogLevel(logging.WARNING)  # it announces its dictionary on stderr
+    jieba.initialize()
 
 
 def build_part(build_dir: Path, site_dir: Path, exclude: str | None = None) -> PartResult:

@@ -41,9 +41,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 
-# Site build times on college-shaped histories against a bare mkdocs floor (sessions: 375, 1500, 6000).
+# Site build times on college-shaped histories against a bare mkdocs floor (sessions: 375, 1500,
+# 6000); REPEAT=N: the best of N runs of each, taking turns.
 bench-site: $(STAMP)
-	$(BIN)/python benchmarks/bench_site.py $(SIZES)
+	$(BIN)/python benchmarks/bench_site.py $(if $(REPEAT),--repeat $(REPEAT),) $(SIZES)
 
 # The browser the site tests drive, Debian's Chromium, and a CJK font (needs root; never
 # `playwright install`); an error when they cannot be installed.

@@ -141,7 +141,8 @@ class PartProcess:
         self._ordered = False
 
     def build(self, build_dir: Path, site_dir: Path, exclude: str) -> None:
-        self._connection.send((build_dir, site_dir, exclude))
+        with contextlib.suppress(OSError):  # it died meanwhile: `result` says so
+            self._connection.send((build_dir, site_dir, exclude))
         self._ordered = True
 
     def result(self) -> PartResult:
@@ -233,7 +234,8 @@ def _raise_for(parts: list[PartResult]) -> None:
 
 
 def _part_worker(connection: Any) -> None:
-    _warm()
+    with contextlib.suppress(Exception):  # only a head start: build_part reports failures
+        _warm()
     try:
         order = connection.recv()
     except EOFError:  # the build stopped before mkdocs

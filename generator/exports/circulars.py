@@ -40,62 +40,46 @@ def lower_priority() -> None:
         os.nice(5)
 
 
-def chart_svgs(figures: SemesterFigures, privacy: Privacy = FULL) -> dict[str, str]:
-    """The semester's pictures as inline SVG, by key (pages rendered without a build)."""
+# In the chart worker only: the pictures drawn for a semester's SVGs (`keep`), kept until
+# its 通报 takes their PNGs, so that each is drawn once there too (drawing costs as much
+# as saving). A worker serves one `Circulars`, so one privacy: the semester and the
+# picture name which drawing it is. The same drawing saved in the same order (SVG,
+# then PNG) as when both are made at once: the same bytes.
+_drawn: dict[tuple[str, str], Any] = {}
+
+
+def chart_svgs(
+    figures: SemesterFigures, privacy: Privacy = FULL, keep: bool = False
+) -> dict[str, str]:
+    """The semester's pictures as inline SVG, by key (pages rendered without a build);
+    `keep`: the drawings kept for `semester_files` (the chart worker)."""
     from generator import charts
 
-    return {
-        p.key: charts.render(p, ("svg",), CHART_ID_PREFIX)["svg"]
-        for p in charts.pictures(figures, privacy.text)
-    }
+    svgs: dict[str, str] = {}
+    for picture in charts.pictures(figures, privacy.text):
+        drawing = charts.draw(picture)
+        svgs[picture.key] = charts.save(drawing, "svg", f"{CHART_ID_PREFIX}-{picture.key}")
+        if keep:
+            _drawn[(figures.semester.id, picture.key)] = drawing
+    return svgs
 
 
 def semester_files(
     figures: SemesterFigures, privacy: Privacy = FULL, with_svgs: bool = True
 ) -> Files:
-    """Each picture drawn once: its SVG for the page, its PNG into the 通报."""
+    """Each picture drawn once (or taken as `chart_svgs` kept it): its SVG for the page,
+    its PNG into the 通报."""
     from generator import charts
     from generator.exports.circular_docx import circular_docx
 
     svgs: dict[str, str] = {}
     pngs: dict[str, bytes] = {}
-    formats = ("svg", "png") if with_svgs else ("png",)
-    for picture in charts.pictures(figures, privacy.text):
-        made = charts.render(picture, formats, CHART_ID_PREFIX)
-        pngs[picture.key] = made["png"]
-        if with_svgs:
-            svgs[picture.key] = made["svg"]
-    return svgs, circular_docx(figures, privacy, pngs)
-
-
-# In the chart worker only: the pictures drawn for a semester's SVGs, kept until its 通报
-# takes their PNGs, so that each is drawn once there too (drawing costs as much as
-# saving). A worker serves one `Circulars`, so one privacy: the semester and the
-# picture name which drawing it is. The same drawing saved in the same order (SVG,
-# then PNG) as `semester_files` here: the same bytes.
-_drawn: dict[tuple[str, str], Any] = {}
-
-
-def _worker_svgs(figures: SemesterFigures, privacy: Privacy) -> dict[str, str]:
-    from generator import charts
-
-    svgs = {}
-    for picture in charts.pictures(figures, privacy.text):
-        drawing = charts.draw(picture)
-        svgs[picture.key] = charts.save(drawing, "svg", f"{CHART_ID_PREFIX}-{picture.key}")
-        _drawn[(figures.semester.id, picture.key)] = drawing
-    return svgs
-
-
-def _worker_files(figures: SemesterFigures, privacy: Privacy) -> Files:
-    from generator import charts
-    from generator.exports.circular_docx import circular_docx
-
-    pngs = {}
     for picture in charts.pictures(figures, privacy.text):
         drawing = _drawn.pop((figures.semester.id, picture.key), None) or charts.draw(picture)
+        if with_svgs:
+            svgs[picture.key] = charts.save(drawing, "svg", f"{CHART_ID_PREFIX}-{picture.key}")
         pngs[picture.key] = charts.save(drawing, "png")
-    return {}, circular_docx(figures, privacy, pngs)
+    return svgs, circular_docx(figures, privacy, pngs)
 
 
 class Circulars:
@@ -134,10 +118,10 @@ class Circulars:
         # once mkdocs has run: so every SVG first, then the PNGs and Word files
         if self.charts:  # a site build: the rest is not waited for until mkdocs has run
             for sid, figures in self.figures.items():
-                self._svgs[sid] = self._pool.submit(_worker_svgs, figures, self.privacy)
+                self._svgs[sid] = self._pool.submit(chart_svgs, figures, self.privacy, True)
             self._pool.submit(lower_priority)
         for sid, figures in self.figures.items():
-            self._made[sid] = self._pool.submit(_worker_files, figures, self.privacy)
+            self._made[sid] = self._pool.submit(semester_files, figures, self.privacy, False)
 
     @property
     def semesters(self) -> list[str]:

@@ -310,41 +310,37 @@ def build_site(
     """Check, generate and build the site into `site_dir`, which mkdocs empties first: so
     it must be new, empty or a site built here (sitedir.py); otherwise nothing is written.
     `background`: the exports in a second process while mkdocs runs (False: here, first).
-    `mkdocs_part`: the second mkdocs process, started early (`early_part`); closed here."""
+    `mkdocs_part`: the second mkdocs process, started early (`early_part`): mkdocs takes
+    it over; the caller closes it when the build stops before (cli.py does)."""
+    report = BuildReport(build_dir=build_dir, site_dir=site_dir)
     try:
-        report = BuildReport(build_dir=build_dir, site_dir=site_dir)
-        try:
-            check_site_dir(site_dir, _protected(result, docs), {"构建文件夹": build_dir})
-        except UnsafeFolder as err:
-            raise SiteError(str(err)) from err
-        start = time.perf_counter()
-        # the exports are written by a second process while mkdocs builds (see BackgroundExports)
-        report.pages, exports, circulars = _prepare(result, build_dir, config, docs, show_phone,
-                                                    progress, report.timings, now, site_url,
-                                                    background)  # fmt: skip
-        with circulars:  # leaving it stops the chart worker, whatever happens
-            report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
-            if progress:
-                progress("mkdocs 构建", 0, 1)
-            start = time.perf_counter()
-            try:
-                mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
-                split = None if background else False
-                run_mkdocs(build_dir, site_dir, split=split, part=mkdocs_part)
-            except BaseException:
-                if exports is not None:
-                    exports.stop()
-                raise
-            report.timings["mkdocs"] = time.perf_counter() - start
-            if exports is not None:
-                start = time.perf_counter()
-                count = exports.finish(site_dir)  # and the 通报, drawn meanwhile
-                report.timings["exports"] += time.perf_counter() - start
-                if progress:
-                    progress("导出文件", count, count)
+        check_site_dir(site_dir, _protected(result, docs), {"构建文件夹": build_dir})
+    except UnsafeFolder as err:
+        raise SiteError(str(err)) from err
+    start = time.perf_counter()
+    # the exports are written by a second process while mkdocs builds (see BackgroundExports)
+    report.pages, exports, circulars = _prepare(result, build_dir, config, docs, show_phone,
+                                                progress, report.timings, now, site_url,
+                                                background)  # fmt: skip
+    with circulars:  # leaving it stops the chart worker, whatever happens
+        report.timings["generate"] = time.perf_counter() - start - report.timings["exports"]
         if progress:
-            progress("mkdocs 构建", 1, 1)
-        return report
-    finally:  # the build stopped before mkdocs, which would have closed it
-        if mkdocs_part is not None:
-            mkdocs_part.close()
+            progress("mkdocs 构建", 0, 1)
+        start = time.perf_counter()
+        try:
+            mark_site_dir(site_dir)  # before mkdocs: a build that fails half-way may be rebuilt
+            run_mkdocs(build_dir, site_dir, split=None if background else False, part=mkdocs_part)
+        except BaseException:
+            if exports is not None:
+                exports.stop()
+            raise
+        report.timings["mkdocs"] = time.perf_counter() - start
+        if exports is not None:
+            start = time.perf_counter()
+            count = exports.finish(site_dir)  # and the 通报, drawn meanwhile
+            report.timings["exports"] += time.perf_counter() - start
+            if progress:
+                progress("导出文件", count, count)
+    if progress:
+        progress("mkdocs 构建", 1, 1)
+    return report
